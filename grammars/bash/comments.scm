@@ -1,0 +1,2 @@
+;; Comments (the shebang line included)
+(comment) @comment

@@ -1,0 +1,2 @@
+;; Comments
+(comment) @comment

@@ -1,0 +1,2 @@
+;; Includes
+(preproc_include) @import

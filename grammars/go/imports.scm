@@ -1,0 +1,2 @@
+;; Imports (single or grouped)
+(import_declaration) @import

@@ -1,0 +1,4 @@
+;; Comments
+(line_comment) @comment
+
+(block_comment) @comment

@@ -1,0 +1,4 @@
+;; Comments
+(comment) @comment
+
+(html_comment) @comment

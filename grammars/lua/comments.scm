@@ -1,0 +1,2 @@
+;; Comments (`--` lines and `--[[ ]]` blocks)
+(comment) @comment

@@ -1,0 +1,6 @@
+;; Imports
+(import_statement) @import
+
+(import_from_statement) @import
+
+(future_import_statement) @import

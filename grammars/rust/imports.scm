@@ -1,0 +1,4 @@
+;; Imports
+(use_declaration) @import
+
+(extern_crate_declaration) @import

@@ -1,0 +1,136 @@
+"""Typed, fully-defaulted settings read from initializationOptions and didChangeConfiguration."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args, get_origin, get_type_hints
+
+
+@dataclass(frozen=True)
+class DiagnosticsSettings:
+    """Syntax diagnostics."""
+
+    enabled: bool = True
+    """Publish tree-sitter syntax diagnostics."""
+    debounce_ms: int = 150
+    """Wait this long after the last change before publishing diagnostics."""
+    max_problems: int = 100
+    """At most this many syntax problems per document."""
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """The embedded model."""
+
+    name: str = "qwen2.5-coder-0.5b"
+    """Preset name, a local ``.gguf`` path, or ``hf:OWNER/REPO/FILE.gguf``."""
+    auto_pull: bool = True
+    """Download the model on first start when it is missing."""
+    n_ctx: int = 4096
+    """Context window in tokens."""
+    n_threads: int = 0
+    """CPU threads for inference (0: all physical cores)."""
+    n_gpu_layers: int = -1
+    """Layers to offload to the GPU (-1: all when the build has CUDA or Metal, else none)."""
+    flash_attn: bool = False
+    """Use flash attention where the build supports it."""
+    seed: int = 0
+    """Sampling seed."""
+    adapter: str = ""
+    """Path to a GGUF LoRA adapter to load on top of the model."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every Ghostline setting, with its default."""
+
+    diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
+    model: ModelSettings = field(default_factory=ModelSettings)
+    log_level: Literal["error", "warning", "info", "debug"] = "info"
+    """How much the server logs to stderr / window/logMessage."""
+
+
+def camel(name: str) -> str:
+    """``debounce_ms`` → ``debounceMs``."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def load(raw: object, base: Settings | None = None) -> tuple[Settings, list[str]]:
+    """Settings from a client's JSON (camelCase keys); invalid values keep defaults and are reported."""
+    problems: list[str] = []
+    if raw is None:
+        return base or Settings(), problems
+    if isinstance(raw, dict) and isinstance(raw.get("ghostline"), dict):
+        raw = raw["ghostline"]
+    settings = _structure(Settings, raw, base or Settings(), "", problems)
+    return settings, problems
+
+
+def _structure(cls: type[Any], raw: object, base: Any, path: str, problems: list[str]) -> Any:
+    if not isinstance(raw, dict):
+        problems.append(f"{path.rstrip('.') or 'settings'}: expected an object, got {type(raw).__name__}")
+        return base
+    hints = get_type_hints(cls)
+    known = {camel(f.name): f for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        f = known.get(key)
+        where = f"{path}{key}"
+        if f is None:
+            problems.append(f"{where}: unknown setting")
+            continue
+        current = getattr(base, f.name)
+        if dataclasses.is_dataclass(current):
+            values[f.name] = _structure(type(current), value, current, where + ".", problems)
+        elif (checked := _check(hints[f.name], value)) is not None:
+            problems.append(f"{where}: {checked}; using {current!r}")
+        else:
+            values[f.name] = value
+    return dataclasses.replace(base, **values)
+
+
+def _check(hint: Any, value: object) -> str | None:
+    """None when ``value`` fits the type, else why not."""
+    if get_origin(hint) is Literal:
+        options = get_args(hint)
+        return None if value in options else f"expected one of {', '.join(map(repr, options))}"
+    if hint is bool:
+        return None if isinstance(value, bool) else "expected true or false"
+    if hint is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "expected an integer"
+    if hint is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return None if ok else "expected a number"
+    if hint is str:
+        return None if isinstance(value, str) else "expected a string"
+    return f"unsupported type {hint!r}"
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(dotted camelCase key, default, doc) for every leaf setting, for docs and ``--help``."""
+    out: list[tuple[str, str, str]] = []
+    _describe(Settings, Settings(), "", out)
+    return out
+
+
+def _describe(cls: type[Any], obj: Any, prefix: str, out: list[tuple[str, str, str]]) -> None:
+    docs = _field_docs(cls)
+    for f in dataclasses.fields(cls):
+        value = getattr(obj, f.name)
+        key = prefix + camel(f.name)
+        if dataclasses.is_dataclass(value):
+            _describe(type(value), value, key + ".", out)
+        else:
+            out.append((key, repr(value), docs.get(f.name, "")))
+
+
+def _field_docs(cls: type[Any]) -> dict[str, str]:
+    """Attribute docstrings (the string literal under each field)."""
+    import inspect
+
+    source = inspect.getsource(cls)
+    return dict(re.findall(r"^\s+(\w+):[^\n]*\n\s+\"\"\"(.+?)\"\"\"", source, re.MULTILINE))

@@ -1,0 +1,1 @@
+"""Pure logic: documents, context, prompts, post-processing and actions (no pygls here)."""

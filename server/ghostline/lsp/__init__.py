@@ -1,0 +1,1 @@
+"""Language Server Protocol layer: the only code that imports pygls; thin handlers."""

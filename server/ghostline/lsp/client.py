@@ -1,0 +1,97 @@
+"""A small real LSP client that drives ``ghostline serve`` over stdio (demo and benchmarks)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+
+class HarnessClient:
+    """Starts the server as a subprocess and records what it publishes."""
+
+    def __init__(self, init_options: dict[str, object] | None = None) -> None:
+        self.client = LanguageClient("ghostline-harness", "1")
+        self.init_options = init_options or {}
+        self.diagnostics: dict[str, types.PublishDiagnosticsParams] = {}
+        self.messages: list[str] = []
+        self._published: asyncio.Event = asyncio.Event()
+        self.last_publish_at = 0.0
+
+        @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
+        def _on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
+            self.diagnostics[params.uri] = params
+            self.last_publish_at = time.perf_counter()
+            self._published.set()
+
+        @self.client.feature(types.WINDOW_SHOW_MESSAGE)  # type: ignore[untyped-decorator]
+        def _on_message(params: types.ShowMessageParams) -> None:
+            self.messages.append(params.message)
+
+    async def __aenter__(self) -> HarnessClient:
+        await self.client.start_io(sys.executable, "-m", "ghostline", "serve")
+        await self.client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(),
+                initialization_options=self.init_options,
+                root_uri=Path.cwd().as_uri(),
+            )
+        )
+        self.client.initialized(types.InitializedParams())
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await asyncio.wait_for(self.client.shutdown_async(None), 10)
+            self.client.exit(None)
+        finally:
+            await self.client.stop()  # type: ignore[no-untyped-call]
+
+    def open(self, path: Path, text: str | None = None, language_id: str = "") -> str:
+        """Open a file (its text from disk unless given); returns its URI."""
+        uri = path.resolve().as_uri()
+        body = path.read_text(encoding="utf-8") if text is None else text
+        self._published.clear()
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, language_id, 1, body))
+        )
+        return uri
+
+    def change(self, uri: str, version: int, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
+        """Send one incremental change."""
+        self._published.clear()
+        rng = types.Range(types.Position(*start), types.Position(*end))
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                [types.TextDocumentContentChangePartial(range=rng, text=text)],
+            )
+        )
+
+    async def wait_diagnostics(
+        self, uri: str, version: int, timeout: float = 10.0
+    ) -> types.PublishDiagnosticsParams:
+        """Wait until diagnostics for ``uri`` at ``version`` (or later) arrive."""
+        deadline = time.perf_counter() + timeout
+        while True:
+            got = self.diagnostics.get(uri)
+            if got is not None and (got.version or 0) >= version:
+                return got
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError(f"no diagnostics for {uri} version {version}")
+            self._published.clear()
+            try:
+                await asyncio.wait_for(self._published.wait(), remaining)
+            except asyncio.TimeoutError:
+                continue

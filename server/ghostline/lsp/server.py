@@ -1,0 +1,89 @@
+"""The Ghostline language server: its state and how it starts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from ghostline import __version__, config
+from ghostline.engine.document import Document
+from ghostline.lsp.protocol import GhostlineProtocol
+
+log = logging.getLogger("ghostline")
+
+
+class GhostlineServer(LanguageServer):
+    """Holds the open documents, the settings and the pending diagnostics timers."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "ghostline",
+            __version__,
+            protocol_cls=GhostlineProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
+        self.documents: dict[str, Document] = {}
+        self.settings = config.Settings()
+        self.diagnostic_timers: dict[str, asyncio.TimerHandle] = {}
+
+    @property
+    def encoding(self) -> str:
+        """The position encoding negotiated with the client (utf-16 unless it offered another)."""
+        try:
+            chosen = self.workspace.position_encoding
+        except RuntimeError:
+            return "utf-16"
+        return str(getattr(chosen, "value", chosen) or "utf-16")
+
+    def apply_settings(self, raw: object) -> None:
+        """Take new settings from the client; invalid ones are shown and fall back to defaults."""
+        self.settings, problems = config.load(raw, config.Settings())
+        logging.getLogger("ghostline").setLevel(self.settings.log_level.upper())
+        if problems:
+            text = "Ghostline: invalid settings ignored: " + "; ".join(problems)
+            log.warning(text)
+            self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, text))
+
+
+class ClientLogHandler(logging.Handler):
+    """Forwards Ghostline's warnings and errors to the client as window/logMessage."""
+
+    def __init__(self, server: GhostlineServer) -> None:
+        super().__init__(logging.WARNING)
+        self.server = server
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Send one record (never raises)."""
+        if self.server.protocol.writer is None:
+            return
+        kind = types.MessageType.Error if record.levelno >= logging.ERROR else types.MessageType.Warning
+        try:
+            self.server.window_log_message(types.LogMessageParams(kind, self.format(record)))
+        except Exception:
+            self.handleError(record)
+
+
+def create_server() -> GhostlineServer:
+    """A server with every feature registered."""
+    from ghostline.lsp import lifecycle, symbols, sync
+
+    server = GhostlineServer()
+    for module in (lifecycle, sync, symbols):
+        module.register(server)
+    return server
+
+
+def serve(tcp: tuple[str, int] | None = None) -> None:
+    """Run the server over stdio, or TCP when ``tcp`` is given; logs go to stderr."""
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("pygls").setLevel(logging.WARNING)
+    server = create_server()
+    logging.getLogger("ghostline").addHandler(ClientLogHandler(server))
+    if tcp:
+        server.start_tcp(*tcp)
+    else:
+        server.start_io()

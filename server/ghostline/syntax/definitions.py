@@ -1,0 +1,44 @@
+"""Definitions (functions, methods, classes) found by each language's ``definitions.scm``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from ghostline.syntax import queries
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One definition: its kind, name, and the nodes of the whole, the body and the doc."""
+
+    kind: str
+    name: str
+    node: Node
+    name_node: Node
+    body: Node | None
+    doc: Node | None
+
+
+def find_definitions(language: str, root: Node) -> list[Definition]:
+    """All definitions under ``root`` in document order, one per definition node."""
+    found: dict[tuple[int, int], Definition] = {}
+    for _, caps in queries.matches(language, "definitions", root):
+        kind = next((k for k in caps if k.startswith("definition.")), None)
+        if kind is None or "name" not in caps:
+            continue
+        node, name = caps[kind][0], caps["name"][0]
+        key = (node.start_byte, node.end_byte)
+        doc = caps.get("doc", [None])[0]
+        if key in found and (found[key].doc is not None or doc is None):
+            continue
+        found[key] = Definition(
+            kind.split(".", 1)[1],
+            (name.text or b"").decode("utf-8", "replace"),
+            node,
+            name,
+            caps.get("body", [None])[0],
+            doc,
+        )
+    return sorted(found.values(), key=lambda d: (d.node.start_byte, -d.node.end_byte))

@@ -1,0 +1,59 @@
+"""One incrementally maintained tree-sitter parse tree per document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node, Parser, Point, Tree
+
+from ghostline.syntax import languages
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A text edit in tree-sitter coordinates: byte offsets and (row, byte column) points."""
+
+    start_byte: int
+    old_end_byte: int
+    new_end_byte: int
+    start_point: tuple[int, int]
+    old_end_point: tuple[int, int]
+    new_end_point: tuple[int, int]
+
+
+class SyntaxTree:
+    """A parser and its latest tree for one document; edits are applied incrementally."""
+
+    def __init__(self, language: str, source: bytes) -> None:
+        self.language = language
+        self._parser = Parser(languages.load(language))
+        self.tree: Tree = self._parser.parse(source)
+
+    @property
+    def root(self) -> Node:
+        """The root node of the current tree."""
+        return self.tree.root_node
+
+    def edit(self, edit: Edit) -> None:
+        """Tell the old tree about an edit (call ``reparse`` after one or more edits)."""
+        self.tree.edit(
+            start_byte=edit.start_byte,
+            old_end_byte=edit.old_end_byte,
+            new_end_byte=edit.new_end_byte,
+            start_point=Point(*edit.start_point),
+            old_end_point=Point(*edit.old_end_point),
+            new_end_point=Point(*edit.new_end_point),
+        )
+
+    def reparse(self, source: bytes) -> None:
+        """Parse the new source reusing the edited old tree."""
+        self.tree = self._parser.parse(source, self.tree)
+
+    def fresh_parse(self, source: bytes) -> Tree:
+        """A from-scratch parse of ``source`` (for checks and benchmarks; keeps the current tree)."""
+        return self._parser.parse(source)
+
+
+def parse(language: str, source: bytes) -> Tree:
+    """Parse a whole source once (for the command line and one-off checks)."""
+    return Parser(languages.load(language)).parse(source)
