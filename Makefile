@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast lint typecheck bench clean
+.PHONY: setup models demo test lint typecheck bench clean
 
 setup: $(STAMP)
 
@@ -14,7 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: setup
+# The models the tests and the demo use, fetched once into the user cache (sha256-verified).
+models: setup
+	$(BIN)/ghostline model pull smollm2-135m
+	$(BIN)/ghostline model pull qwen2.5-coder-0.5b
+
+demo: setup models
 	$(BIN)/ghostline demo
 
 lint: setup
@@ -24,11 +29,12 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-test: setup lint typecheck
+test: setup lint typecheck models
 	$(BIN)/pytest -q
 
-bench: setup
+bench: setup models
 	$(BIN)/ghostline bench syntax
+	$(BIN)/ghostline bench model
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

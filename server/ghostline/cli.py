@@ -1,13 +1,13 @@
-"""The ``ghostline`` command line: serve, check, demo, bench."""
+"""The ``ghostline`` command line: serve, check, model, demo, bench, settings."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from ghostline import __version__, config
+from ghostline.commands import bench, check, model
 
 
 def _tcp_address(value: str) -> tuple[str, int]:
@@ -26,20 +26,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
     serve.add_argument("--tcp", type=_tcp_address, metavar="HOST:PORT", help="listen on TCP instead")
+    serve.add_argument(
+        "--model", help="model preset, .gguf path or hf:OWNER/REPO/FILE (overrides model.name)"
+    )
+    serve.add_argument("--adapter", help="GGUF LoRA adapter (overrides model.adapter)")
+    serve.add_argument("--no-model", action="store_true", help="syntax features only; never load a model")
 
-    check = sub.add_parser("check", help="report syntax problems of files and directories")
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_parser(sub)
+    model.add_parser(sub)
+    bench.add_parser(sub)
 
     demo = sub.add_parser("demo", help="open a sample file through a real LSP client and show the results")
     demo.add_argument("file", nargs="?", type=Path, help="file to open (default: the bundled sample)")
-
-    bench = sub.add_parser("bench", help="benchmarks that print numbers")
-    bench.add_argument("what", choices=("syntax",))
-    bench.add_argument("--lines", type=int, default=5000, help="size of the generated Python file")
-    bench.add_argument("--edits", type=int, default=200, help="single-character edits to time")
-    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
-
     sub.add_parser("settings", help="list every setting with its default")
     return parser
 
@@ -50,33 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         from ghostline.lsp.server import serve
 
-        serve(args.tcp)
+        serve(args.tcp, model=args.model, adapter=args.adapter, no_model=args.no_model)
         return 0
-    if args.command == "check":
-        return _check(args.paths, args.format)
     if args.command == "demo":
         from ghostline.lsp.demo import run_demo
 
         return run_demo(args.file)
-    if args.command == "bench":
-        from ghostline.bench.syntax import run_syntax_bench
-
-        return run_syntax_bench(args.lines, args.edits, args.json)
     if args.command == "settings":
         for key, default, doc in config.describe():
             print(f"{key} = {default}\n    {doc}")
         return 0
-    return 2
-
-
-def _check(paths: list[Path], fmt: str) -> int:
-    from ghostline.engine import check
-
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        print(f"ghostline check: no such file or directory: {missing[0]}", file=sys.stderr)
-        return 2
-    findings = [f for path in check.collect(paths) for f in check.check_file(path)]
-    writer = {"text": check.format_text, "json": check.format_json, "sarif": check.format_sarif}[fmt]
-    sys.stdout.write(writer(findings))
-    return 1 if any(f.severity == "error" for f in findings) else 0
+    commands = {"check": check.run, "model": model.run, "bench": bench.run}
+    return commands[args.command](args)

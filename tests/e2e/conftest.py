@@ -13,7 +13,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "ghostline", "serve"])
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "ghostline", "serve", "--no-model"])
 PROFILES = ["visual_studio_code", "neovim"]
 
 

@@ -73,7 +73,7 @@ async def lsp_latency(text: str, positions: list[tuple[int, int]]) -> dict[str, 
     widths = {row: len(lines[row]) for row, _ in positions}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.py"
-        async with HarnessClient({"diagnostics": {"debounceMs": 0}}) as harness:
+        async with HarnessClient({"diagnostics": {"debounceMs": 0}}, ("--no-model",)) as harness:
             uri = harness.open(path, text, "python")
             await harness.wait_diagnostics(uri, 1, timeout=60)
             for version, (row, _) in enumerate(positions, start=2):

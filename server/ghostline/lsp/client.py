@@ -15,8 +15,12 @@ from pygls.lsp.client import LanguageClient
 class HarnessClient:
     """Starts the server as a subprocess and records what it publishes."""
 
-    def __init__(self, init_options: dict[str, object] | None = None) -> None:
+    def __init__(
+        self, init_options: dict[str, object] | None = None, server_args: tuple[str, ...] = ()
+    ) -> None:
         self.client = LanguageClient("ghostline-harness", "1")
+        self.server_args = server_args
+        self.capabilities = types.ClientCapabilities()
         self.init_options = init_options or {}
         self.diagnostics: dict[str, types.PublishDiagnosticsParams] = {}
         self.messages: list[str] = []
@@ -34,10 +38,10 @@ class HarnessClient:
             self.messages.append(params.message)
 
     async def __aenter__(self) -> HarnessClient:
-        await self.client.start_io(sys.executable, "-m", "ghostline", "serve")
+        await self.client.start_io(sys.executable, "-m", "ghostline", "serve", *self.server_args)
         await self.client.initialize_async(
             types.InitializeParams(
-                capabilities=types.ClientCapabilities(),
+                capabilities=self.capabilities,
                 initialization_options=self.init_options,
                 root_uri=Path.cwd().as_uri(),
             )

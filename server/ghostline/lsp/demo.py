@@ -34,7 +34,7 @@ async def _demo(file: Path | None) -> int:
     path = file or Path.cwd() / "demo_sample.py"
     text = path.read_text(encoding="utf-8") if file else SAMPLE
     print(f"ghostline demo: starting `ghostline serve` and opening {path.name} through an LSP client\n")
-    async with HarnessClient({"diagnostics": {"debounceMs": 50}}) as harness:
+    async with HarnessClient({"diagnostics": {"debounceMs": 50}}, ("--no-model",)) as harness:
         uri = harness.open(path, text, "python" if file is None else "")
         published = await harness.wait_diagnostics(uri, 1)
     lines = text.splitlines()

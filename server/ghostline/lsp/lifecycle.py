@@ -6,7 +6,7 @@ import logging
 
 from lsprotocol import types
 
-from ghostline.lsp import diagnostics
+from ghostline.lsp import diagnostics, model_host
 from ghostline.lsp.server import GhostlineServer
 
 log = logging.getLogger("ghostline")
@@ -22,6 +22,9 @@ def register(server: GhostlineServer) -> None:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: GhostlineServer, params: types.DidChangeConfigurationParams) -> None:
+        previous = ls.settings.model
         ls.apply_settings(params.settings)
+        if ls.settings.model != previous:
+            model_host.start_loading(ls)
         for uri in list(ls.documents):
             diagnostics.schedule(ls, uri, delay_ms=0)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import os
 import sys
+from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -12,6 +15,7 @@ from pygls.lsp.server import LanguageServer
 from ghostline import __version__, config
 from ghostline.engine.document import Document
 from ghostline.lsp.protocol import GhostlineProtocol
+from ghostline.model.backend import Backend
 
 log = logging.getLogger("ghostline")
 
@@ -29,6 +33,12 @@ class GhostlineServer(LanguageServer):
         self.documents: dict[str, Document] = {}
         self.settings = config.Settings()
         self.diagnostic_timers: dict[str, asyncio.TimerHandle] = {}
+        self.overrides: dict[str, Any] = {}
+        self.no_model = False
+        self.backend: Backend | None = None
+        self.model_state = "off"
+        self.model_message = ""
+        self.loading: asyncio.Future[None] | None = None
 
     @property
     def encoding(self) -> str:
@@ -41,7 +51,12 @@ class GhostlineServer(LanguageServer):
 
     def apply_settings(self, raw: object) -> None:
         """Take new settings from the client; invalid ones are shown and fall back to defaults."""
-        self.settings, problems = config.load(raw, config.Settings())
+        settings, problems = config.load(raw, config.Settings())
+        if self.overrides:
+            settings = dataclasses.replace(
+                settings, model=dataclasses.replace(settings.model, **self.overrides)
+            )
+        self.settings = settings
         logging.getLogger("ghostline").setLevel(self.settings.log_level.upper())
         if problems:
             text = "Ghostline: invalid settings ignored: " + "; ".join(problems)
@@ -63,27 +78,45 @@ class ClientLogHandler(logging.Handler):
         kind = types.MessageType.Error if record.levelno >= logging.ERROR else types.MessageType.Warning
         try:
             self.server.window_log_message(types.LogMessageParams(kind, self.format(record)))
-        except Exception:
+        except Exception:  # noqa: BLE001 - logging must never take the server down
             self.handleError(record)
 
 
 def create_server() -> GhostlineServer:
     """A server with every feature registered."""
-    from ghostline.lsp import lifecycle, symbols, sync
+    from ghostline.lsp import lifecycle, model_host, symbols, sync
 
     server = GhostlineServer()
-    for module in (lifecycle, sync, symbols):
+    for module in (lifecycle, sync, symbols, model_host):
         module.register(server)
     return server
 
 
-def serve(tcp: tuple[str, int] | None = None) -> None:
+def serve(
+    tcp: tuple[str, int] | None = None,
+    model: str | None = None,
+    adapter: str | None = None,
+    no_model: bool = False,
+) -> None:
     """Run the server over stdio, or TCP when ``tcp`` is given; logs go to stderr."""
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("pygls").setLevel(logging.WARNING)
     server = create_server()
+    server.no_model = no_model
+    server.overrides = {k: v for k, v in (("name", model), ("adapter", adapter)) if v is not None}
     logging.getLogger("ghostline").addHandler(ClientLogHandler(server))
     if tcp:
         server.start_tcp(*tcp)
     else:
-        server.start_io()
+        server.start_io(sys.stdin.buffer, _private_stdout())
+
+
+def _private_stdout() -> BinaryIO:
+    """Keep fd 1 for JSON-RPC alone: a private copy carries it, and fd 1 itself now points at stderr.
+
+    Native code (llama.cpp, a grammar printer) that writes to stdout would otherwise corrupt the stream.
+    """
+    rpc = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    return rpc

@@ -1,0 +1,1 @@
+"""Subcommands of the ``ghostline`` command line, one module each."""

@@ -1,0 +1,36 @@
+"""``ghostline bench syntax|model``: benchmarks that print numbers."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``bench``."""
+    bench = sub.add_parser("bench", help="benchmarks that print numbers (not tests)")
+    bench.add_argument("what", choices=("syntax", "model"))
+    bench.add_argument("--lines", type=int, default=5000, help="syntax: size of the generated Python file")
+    bench.add_argument("--edits", type=int, default=200, help="syntax: single-character edits to time")
+    bench.add_argument(
+        "--models",
+        default="smollm2-135m,qwen2.5-coder-0.5b,qwen2.5-coder-1.5b",
+        help="model: comma-separated presets or paths",
+    )
+    bench.add_argument("--prompt-tokens", type=int, default=512, help="model: prompt length")
+    bench.add_argument("--gen-tokens", type=int, default=64, help="model: tokens to decode")
+    bench.add_argument(
+        "--n-gpu-layers", type=int, default=-1, help="model: layers to offload (-1: all if possible)"
+    )
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen benchmark."""
+    if args.what == "syntax":
+        from ghostline.bench.syntax import run_syntax_bench
+
+        return run_syntax_bench(args.lines, args.edits, args.json)
+    from ghostline.bench.model import run_model_bench
+
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    return run_model_bench(models, args.prompt_tokens, args.gen_tokens, args.n_gpu_layers, args.json)

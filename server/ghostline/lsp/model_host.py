@@ -1,0 +1,118 @@
+"""Loading the model in the background with $/progress, and telling the client its state."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+from lsprotocol import types
+
+from ghostline.config import ModelSettings
+from ghostline.lsp.server import GhostlineServer
+from ghostline.model import loader
+from ghostline.model.errors import ModelError
+
+log = logging.getLogger("ghostline")
+STATUS = "ghostline/status"
+MODEL_INFO = "ghostline/modelInfo"
+
+
+def register(server: GhostlineServer) -> None:
+    """Register the model info request and load on ``initialized``."""
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: GhostlineServer, params: types.InitializedParams) -> None:
+        start_loading(ls)
+
+    @server.feature(MODEL_INFO)
+    def model_info(ls: GhostlineServer, params: Any) -> dict[str, Any]:
+        info: dict[str, Any] = {"state": ls.model_state, "message": ls.model_message}
+        if ls.backend is not None:
+            facts = ls.backend.facts
+            info.update(asdict(facts), fim_mode=facts.fim_mode)
+        return info
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: GhostlineServer, params: Any) -> None:
+        unload(ls)
+
+
+def start_loading(ls: GhostlineServer) -> None:
+    """Load (and if needed pull) the configured model without blocking the event loop."""
+    if ls.no_model:
+        set_state(ls, "off", "model disabled (--no-model)")
+        return
+    if ls.loading is not None and not ls.loading.done():
+        ls.loading.cancel()
+    ls.loading = asyncio.ensure_future(_load(ls, ls.settings.model))
+
+
+def unload(ls: GhostlineServer) -> None:
+    """Free the loaded model, if any."""
+    if ls.backend is not None:
+        ls.backend.close()
+        ls.backend = None
+
+
+def set_state(ls: GhostlineServer, state: str, message: str = "") -> None:
+    """Record the model state and push a ``ghostline/status`` notification."""
+    ls.model_state, ls.model_message = state, message
+    ls.protocol.notify(STATUS, {"state": state, "message": message, "model": ls.settings.model.name})
+
+
+async def _load(ls: GhostlineServer, settings: ModelSettings) -> None:
+    loop = asyncio.get_running_loop()
+    token = await _progress_token(ls)
+    set_state(ls, "loading", f"loading {settings.name}")
+    _progress(
+        ls,
+        token,
+        types.WorkDoneProgressBegin(title="Ghostline", message=f"model {settings.name}", percentage=0),
+    )
+
+    def on_progress(done: int, total: int, message: str) -> None:
+        pct = int(done * 100 / total) if total else None
+        value = types.WorkDoneProgressReport(message=message, percentage=pct)
+        loop.call_soon_threadsafe(_progress, ls, token, value)
+
+    try:
+        unload(ls)
+        ls.backend = await asyncio.to_thread(loader.load, settings, on_progress)
+    except ModelError as exc:
+        _progress(ls, token, types.WorkDoneProgressEnd(message="failed"))
+        set_state(ls, "error", exc.message)
+        log.error("model: %s", exc.message)
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"Ghostline: {exc.message}"))
+        return
+    _progress(ls, token, types.WorkDoneProgressEnd(message="ready"))
+    facts = ls.backend.facts
+    set_state(ls, "ready", f"{facts.name}: {facts.fim_mode}")
+    log.info("model ready: %s (%s, %s)", facts.name, facts.architecture, facts.fim_mode)
+
+
+async def _progress_token(ls: GhostlineServer) -> str | None:
+    """A server-created progress token, when the client supports work-done progress."""
+    window = ls.client_capabilities.window if ls.client_capabilities else None
+    if not (window and window.work_done_progress):
+        return None
+    token = f"ghostline-model-{uuid.uuid4().hex[:8]}"
+    try:
+        await asyncio.wait_for(ls.protocol.progress.create_async(token), 10)
+    except Exception as exc:  # noqa: BLE001 - a client that refuses just gets no progress
+        log.warning("client refused a progress token: %s", exc)
+        return None
+    return token
+
+
+def _progress(ls: GhostlineServer, token: str | None, value: Any) -> None:
+    if token is None:
+        return
+    if isinstance(value, types.WorkDoneProgressBegin):
+        ls.protocol.progress.begin(token, value)
+    elif isinstance(value, types.WorkDoneProgressEnd):
+        ls.protocol.progress.end(token, value)
+    else:
+        ls.protocol.progress.report(token, value)

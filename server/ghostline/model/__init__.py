@@ -1,0 +1,1 @@
+"""Model layer: backends behind one small Protocol, GGUF checks, presets and fetching."""

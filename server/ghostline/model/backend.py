@@ -1,0 +1,96 @@
+"""The one small Protocol every model backend implements, and the facts and stats it reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from ghostline.model.fim import FimFormat
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    """What a loaded model is: where from, its context, architecture, FIM and end tokens."""
+
+    name: str
+    path: str
+    architecture: str
+    context_length: int
+    n_ctx: int
+    fim: FimFormat | None
+    eos_tokens: tuple[str, ...]
+    n_gpu_layers: int = 0
+    adapter: str = ""
+
+    @property
+    def fim_mode(self) -> str:
+        """``fim (<format>)`` or ``prefix-only`` for a model without FIM tokens."""
+        return f"fim ({self.fim.name})" if self.fim else "prefix-only (no FIM tokens)"
+
+
+@dataclass
+class GenerationStats:
+    """What one call cost: tokens seen, evaluated, reused from the KV cache, generated, and times."""
+
+    prompt_tokens: int = 0
+    evaluated_tokens: int = 0
+    reused_tokens: int = 0
+    generated_tokens: int = 0
+    prompt_ms: float = 0.0
+    first_token_ms: float = 0.0
+    total_ms: float = 0.0
+    stopped_by: str = ""
+    """``eos``, ``stop``, ``max_tokens``, ``should_stop`` or ``error``."""
+
+
+@dataclass
+class Generation:
+    """A streaming generation: iterate for text pieces; ``stats`` is complete once it ends."""
+
+    pieces: Iterator[str]
+    stats: GenerationStats = field(default_factory=GenerationStats)
+
+    def __iter__(self) -> Iterator[str]:
+        return self.pieces
+
+    def text(self) -> str:
+        """Run to the end and return the whole text."""
+        return "".join(self.pieces)
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A loaded model that tokenizes and generates; not thread-safe unless it says so."""
+
+    facts: ModelFacts
+
+    def tokenize(self, text: str) -> list[int]:
+        """Tokens of ``text`` (special tokens recognised, no BOS added)."""
+        ...
+
+    def detokenize(self, tokens: list[int]) -> str:
+        """Text of ``tokens``."""
+        ...
+
+    def generate(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int = 128,
+        stop: list[str] | None = None,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        grammar: str | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Generation:
+        """Stream the continuation of ``prompt`` (greedy when temperature is 0)."""
+        ...
+
+    def warm(self, prompt: str) -> GenerationStats:
+        """Evaluate ``prompt`` into the KV cache without generating."""
+        ...
+
+    def close(self) -> None:
+        """Free the model."""
+        ...

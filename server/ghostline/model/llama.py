@@ -1,0 +1,292 @@
+"""The embedded llama.cpp backend: one persistent model owned by one worker thread, KV prefix reuse."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from ghostline.model import fim, resources
+from ghostline.model.backend import Generation, GenerationStats, ModelFacts
+from ghostline.model.errors import ModelError
+from ghostline.model.gguf import read_header
+from ghostline.model.stops import StopMatcher
+
+T = TypeVar("T")
+_DONE = object()
+
+
+def _import_llama_cpp() -> Any:
+    try:
+        import llama_cpp
+        import llama_cpp.llama as high_level
+    except ImportError as exc:  # pragma: no cover - the package is a hard dependency
+        raise ModelError(f"llama-cpp-python is not installed ({exc})", "model/backend-missing") from None
+    # With verbose=False, llama-cpp-python silences loading by dup2-ing fds 1 and 2 to /dev/null for the
+    # whole process; in a language server that swallows JSON-RPC written by other threads meanwhile.
+    # So we always pass verbose=True and keep llama.cpp's own log quiet through its logger instead.
+    high_level.set_verbose = _quiet_llama_log  # type: ignore[attr-defined]
+    _quiet_llama_log(True)
+    return llama_cpp
+
+
+def _quiet_llama_log(verbose: bool) -> None:
+    """llama.cpp log lines below ERROR are dropped (they would go to stderr)."""
+    logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
+
+
+def gpu_offload_supported() -> bool:
+    """Whether this llama.cpp build can offload layers (CUDA, Metal, Vulkan …)."""
+    return bool(_import_llama_cpp().llama_supports_gpu_offload())
+
+
+class LlamaBackend:
+    """A GGUF model in-process. Every llama.cpp call runs on the one worker thread."""
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        name: str = "",
+        n_ctx: int = 4096,
+        n_threads: int = 0,
+        n_gpu_layers: int = -1,
+        flash_attn: bool = False,
+        seed: int = 0,
+        adapter: str = "",
+    ) -> None:
+        header = read_header(path)
+        resources.check_memory(header, n_ctx)
+        if adapter and not os.path.isfile(adapter):
+            raise ModelError(f"LoRA adapter not found: {adapter}", "model/adapter-missing")
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name="ghostline-model", daemon=True)
+        self._thread.start()
+        layers = n_gpu_layers if n_gpu_layers >= 0 else (-1 if gpu_offload_supported() else 0)
+        options = {
+            "n_ctx": n_ctx,
+            "n_threads": n_threads or resources.default_threads(),
+            "n_gpu_layers": layers,
+            "flash_attn": flash_attn,
+            "seed": seed,
+            "n_batch": 512,
+            "verbose": True,
+            **({"lora_path": adapter} if adapter else {}),
+        }
+        self._llm: Any = self._call(lambda: self._load(path, header.architecture, options))
+        vocab = self._call(self._vocabulary)
+        fmt = fim.detect(vocab)
+        eos = tuple(
+            dict.fromkeys(t for t in (self._token_text(self._llm.token_eos()), self._eot_text()) if t)
+        )
+        self.facts = ModelFacts(
+            name=name or os.path.basename(path),
+            path=path,
+            architecture=header.architecture,
+            context_length=header.arch_value("context_length"),
+            n_ctx=n_ctx,
+            fim=fmt,
+            eos_tokens=eos,
+            n_gpu_layers=layers,
+            adapter=adapter,
+        )
+        end_texts = set(eos) | set(fmt.stops if fmt else ())
+        self._end_ids = {i for i, text in enumerate(vocab) if text in end_texts}
+
+    # -- worker thread -------------------------------------------------------------------------------
+    def _loop(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            job()
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` on the worker thread and wait for its result."""
+        future: Future[T] = Future()
+
+        def job() -> None:
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                future.set_exception(exc)
+
+        self._jobs.put(job)
+        return future.result()
+
+    def _load(self, path: str, architecture: str, options: dict[str, Any]) -> Any:
+        llama_cpp = _import_llama_cpp()
+        try:
+            return llama_cpp.Llama(model_path=path, **options)
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(
+                f"llama.cpp {llama_cpp.__version__} could not load {os.path.basename(path)} "
+                f"(architecture '{architecture}'): {exc}. The architecture may be newer than this "
+                "llama-cpp-python build; upgrade it or pick another model.",
+                "model/unsupported",
+            ) from None
+
+    def _vocabulary(self) -> list[str]:
+        model = self._llm._model
+        return [self._token_text(i) for i in range(model.n_vocab())]
+
+    def _token_text(self, token: int) -> str:
+        if token < 0:
+            return ""
+        raw = self._llm._model.token_get_text(token)
+        return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+
+    def _eot_text(self) -> str:
+        return self._token_text(self._llm._model.token_eot())
+
+    # -- Backend protocol ----------------------------------------------------------------------------
+    def tokenize(self, text: str) -> list[int]:
+        """Tokens of ``text``, special tokens recognised; BOS only when the model asks for one."""
+        return list(self._llm.tokenize(text.encode("utf-8", "surrogatepass"), add_bos=True, special=True))
+
+    def detokenize(self, tokens: list[int]) -> str:
+        """Text of ``tokens``."""
+        return bytes(self._llm.detokenize(tokens)).decode("utf-8", "replace")
+
+    def warm(self, prompt: str) -> GenerationStats:
+        """Evaluate ``prompt`` into the KV cache and generate nothing."""
+        stats = GenerationStats()
+        self._call(lambda: self._evaluate(self.tokenize(prompt), stats))
+        stats.stopped_by = "warm"
+        return stats
+
+    def generate(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int = 128,
+        stop: list[str] | None = None,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        grammar: str | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Generation:
+        """Stream the continuation of ``prompt``; ``should_stop`` is checked before every token."""
+        out: queue.Queue[object] = queue.Queue()
+        cancelled = threading.Event()
+        stats = GenerationStats()
+
+        def stop_now() -> bool:
+            return cancelled.is_set() or bool(should_stop and should_stop())
+
+        def job() -> None:
+            try:
+                self._generate(
+                    prompt, max_tokens, stop, temperature, top_p, grammar, stop_now, out.put, stats
+                )
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the consumer
+                stats.stopped_by = "error"
+                out.put(exc)
+            finally:
+                out.put(_DONE)
+
+        self._jobs.put(job)
+        return Generation(_drain(out, cancelled), stats)
+
+    def close(self) -> None:
+        """Stop the worker and free the model."""
+        if self._thread.is_alive():
+            self._call(self._free)
+            self._jobs.put(None)
+            self._thread.join(timeout=10)
+
+    def _free(self) -> None:
+        if self._llm is not None:
+            self._llm.close()
+            self._llm = None
+
+    # -- on the worker thread ------------------------------------------------------------------------
+    def _evaluate(self, tokens: list[int], stats: GenerationStats) -> None:
+        """Bring the KV cache to ``tokens``, re-evaluating only what differs from what it holds."""
+        llm = self._llm
+        if len(tokens) >= llm.n_ctx():
+            raise ModelError(
+                f"prompt of {len(tokens)} tokens does not fit the context window of {llm.n_ctx()} "
+                "(raise model.nCtx or shorten the context)",
+                "model/prompt-too-long",
+            )
+        start = time.perf_counter()
+        cached = llm._input_ids[: llm.n_tokens].tolist()
+        common = 0
+        for a, b in zip(cached, tokens, strict=False):
+            if a != b:
+                break
+            common += 1
+        common = min(common, len(tokens) - 1)  # the last token is re-evaluated for fresh logits
+        llm.n_tokens = common
+        llm.eval(tokens[common:])
+        stats.prompt_tokens, stats.reused_tokens = len(tokens), common
+        stats.evaluated_tokens = len(tokens) - common
+        stats.prompt_ms = (time.perf_counter() - start) * 1000
+
+    def _generate(
+        self,
+        prompt: str,
+        max_tokens: int,
+        stop: list[str] | None,
+        temperature: float,
+        top_p: float,
+        grammar: str | None,
+        should_stop: Callable[[], bool],
+        emit: Callable[[object], None],
+        stats: GenerationStats,
+    ) -> None:
+        llama_cpp, llm = _import_llama_cpp(), self._llm
+        start = time.perf_counter()
+        self._evaluate(self.tokenize(prompt), stats)
+        compiled = llama_cpp.LlamaGrammar.from_string(grammar, verbose=True) if grammar else None
+        llm._sampler = llm._init_sampler(
+            top_k=0 if temperature > 0 else 1,
+            top_p=top_p,
+            min_p=0.0,
+            temp=temperature,
+            repeat_penalty=1.0,
+            grammar=compiled,
+        )
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        matcher = StopMatcher(stop)
+        stats.stopped_by = "max_tokens"
+        try:
+            for i in range(max_tokens):
+                if should_stop():
+                    stats.stopped_by = "should_stop"
+                    break
+                token = llm.sample()
+                if token in self._end_ids or llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
+                    stats.stopped_by = "eos"
+                    break
+                if i == 0:
+                    stats.first_token_ms = (time.perf_counter() - start) * 1000
+                stats.generated_tokens += 1
+                if text := matcher.feed(decoder.decode(bytes(llm.detokenize([token])))):
+                    emit(text)
+                if matcher.stopped:
+                    stats.stopped_by = "stop"
+                    break
+                if i + 1 < max_tokens:
+                    llm.eval([token])
+            if tail := matcher.feed(decoder.decode(b"", final=True)) + matcher.flush():
+                emit(tail)
+        finally:
+            llm._sampler = None
+            stats.total_ms = (time.perf_counter() - start) * 1000
+
+
+def _drain(out: queue.Queue[object], cancelled: threading.Event) -> Iterator[str]:
+    """Yield pieces from the worker until it is done; closing early cancels the generation."""
+    try:
+        while (item := out.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, str)
+            yield item
+    finally:
+        cancelled.set()

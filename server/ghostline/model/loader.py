@@ -1,0 +1,38 @@
+"""From settings to a loaded backend: resolve the model, pull it if allowed, load it."""
+
+from __future__ import annotations
+
+from ghostline.config import ModelSettings
+from ghostline.model import errors, fetch, registry
+from ghostline.model.backend import Backend
+from ghostline.model.fetch import Progress
+
+
+def locate(settings: ModelSettings, progress: Progress | None = None) -> registry.Resolved:
+    """Resolve ``model.name`` and make sure its file is on disk (pulling only when allowed)."""
+    resolved = registry.resolve(settings.name)
+    if resolved.present:
+        return resolved
+    if not settings.auto_pull and (resolved.preset or resolved.hub):
+        raise errors.not_downloaded(settings.name)
+    fetch.pull(resolved, progress or (lambda done, total, message: None))
+    return resolved
+
+
+def load(settings: ModelSettings, progress: Progress | None = None) -> Backend:
+    """A loaded llama.cpp backend for the settings (raises ModelError with a clear message)."""
+    from ghostline.model.llama import LlamaBackend
+
+    resolved = locate(settings, progress)
+    if progress:
+        progress(0, 0, f"loading {resolved.path.name}")
+    return LlamaBackend(
+        str(resolved.path),
+        name=settings.name,
+        n_ctx=settings.n_ctx,
+        n_threads=settings.n_threads,
+        n_gpu_layers=settings.n_gpu_layers,
+        flash_attn=settings.flash_attn,
+        seed=settings.seed,
+        adapter=settings.adapter,
+    )

@@ -1,0 +1,89 @@
+"""The embedded llama.cpp backend with real models: determinism, FIM facts, KV reuse, stopping."""
+
+from __future__ import annotations
+
+import pytest
+
+from ghostline.model.backend import Backend
+from ghostline.model.llama import LlamaBackend
+
+pytestmark = pytest.mark.model
+PROMPT = "def is_even(n):\n    "
+
+
+def test_backends_satisfy_the_protocol(smollm: LlamaBackend, qwen: LlamaBackend) -> None:
+    assert isinstance(smollm, Backend) and isinstance(qwen, Backend)
+
+
+@pytest.mark.parametrize("name", ["smollm", "qwen"])
+def test_greedy_generation_is_deterministic(name: str, request: pytest.FixtureRequest) -> None:
+    backend: LlamaBackend = request.getfixturevalue(name)
+    first = backend.generate(PROMPT, max_tokens=24).text()
+    backend.generate("class Other:\n", max_tokens=4).text()  # change what the KV cache holds
+    second = backend.generate(PROMPT, max_tokens=24).text()
+    assert first.strip()
+    assert first == second
+
+
+def test_fim_detected_from_vocabulary(smollm: LlamaBackend, qwen: LlamaBackend) -> None:
+    assert qwen.facts.fim is not None and qwen.facts.fim.name == "qwen"
+    assert "<|fim_pad|>" in qwen.facts.fim.stops and "<|file_sep|>" in qwen.facts.fim.stops
+    assert smollm.facts.fim is None
+    assert smollm.facts.fim_mode.startswith("prefix-only")
+    assert qwen.facts.architecture == "qwen2" and smollm.facts.architecture == "llama"
+
+
+def test_fim_generation_fills_the_middle(qwen: LlamaBackend) -> None:
+    assert qwen.facts.fim is not None
+    prompt = qwen.facts.fim.build("def add(a, b):\n    return ", "\n\nprint(add(1, 2))\n")
+    generation = qwen.generate(prompt, max_tokens=16, stop=["\n"])
+    assert "a + b" in generation.text()
+    assert generation.stats.stopped_by in ("stop", "eos")
+
+
+@pytest.mark.parametrize("name", ["smollm", "qwen"])
+def test_extending_the_prompt_evaluates_only_new_tokens(name: str, request: pytest.FixtureRequest) -> None:
+    backend: LlamaBackend = request.getfixturevalue(name)
+    base = 'import os\n\n\ndef list_python_files(root):\n    """Return every .py file under root."""\n'
+    backend.generate("unrelated prompt\n", max_tokens=1).text()
+    cold = backend.warm(base)
+    assert cold.reused_tokens == 0 and cold.evaluated_tokens == cold.prompt_tokens
+    extended = base + "    result = []\n"
+    warm = backend.generate(extended, max_tokens=2)
+    warm.text()
+    new_tokens = len(backend.tokenize(extended)) - len(backend.tokenize(base))
+    assert warm.stats.reused_tokens >= cold.prompt_tokens - 1
+    assert warm.stats.evaluated_tokens <= new_tokens + 1
+    assert warm.stats.evaluated_tokens + warm.stats.reused_tokens == warm.stats.prompt_tokens
+
+
+def test_should_stop_stops_within_one_token(qwen: LlamaBackend) -> None:
+    flag = {"stop": False}
+    generation = qwen.generate(
+        "# a long list of fruit names\nfruits = [", max_tokens=200, should_stop=lambda: flag["stop"]
+    )
+    seen = []
+    for piece in generation:
+        seen.append(piece)
+        if len(seen) == 3:
+            flag["stop"] = True
+    assert generation.stats.stopped_by == "should_stop"
+    assert generation.stats.generated_tokens <= 4
+
+
+def test_closing_the_stream_early_cancels(smollm: LlamaBackend) -> None:
+    generation = smollm.generate("Once upon a time", max_tokens=300)
+    iterator = iter(generation)
+    next(iterator)
+    iterator.close()  # type: ignore[attr-defined]
+    again = smollm.generate("def f():", max_tokens=3)  # the worker is free again
+    again.text()
+    assert generation.stats.generated_tokens < 300
+    assert again.stats.generated_tokens >= 1
+
+
+def test_stop_strings_are_never_emitted(smollm: LlamaBackend) -> None:
+    text = smollm.generate(
+        "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n", max_tokens=64, stop=["\n\n"]
+    ).text()
+    assert "\n\n" not in text
