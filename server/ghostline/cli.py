@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ghostline import __version__, config
-from ghostline.commands import bench, check, model
+from ghostline.commands import bench, check, complete, model
 
 
 def _tcp_address(value: str) -> tuple[str, int]:
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check.add_parser(sub)
     model.add_parser(sub)
+    complete.add_parser(sub)
     bench.add_parser(sub)
 
     demo = sub.add_parser("demo", help="open a sample file through a real LSP client and show the results")
@@ -58,5 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for key, default, doc in config.describe():
             print(f"{key} = {default}\n    {doc}")
         return 0
-    commands = {"check": check.run, "model": model.run, "bench": bench.run}
+    commands = {
+        "check": check.run,
+        "model": model.run,
+        "bench": bench.run,
+        "complete": complete.run,
+        "stats": complete.run_stats,
+    }
     return commands[args.command](args)

@@ -43,10 +43,35 @@ class ModelSettings:
 
 
 @dataclass(frozen=True)
+class CompletionSettings:
+    """Inline completion (ghost text)."""
+
+    enabled: bool = True
+    """Offer inline completions."""
+    debounce_ms: int = 25
+    """Wait this long for more keystrokes before asking the model."""
+    max_latency_ms: int = 2000
+    """Time budget per request; when it runs out the best text so far is returned."""
+    context_tokens: int = 1024
+    """Token budget for the text around the cursor (prefix and suffix)."""
+    cross_file_tokens: int = 256
+    """Token budget for snippets from other open or recently edited documents (0: off)."""
+    max_tokens: int = 128
+    """Most tokens generated for one suggestion."""
+    max_lines: int = 12
+    """Most lines in a multi-line suggestion."""
+    warmup: bool = True
+    """Evaluate the prompt ahead of time when a document opens or the cursor moves to a new line."""
+    prefetch: bool = True
+    """While idle after showing a suggestion, compute what would follow once it is accepted."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every Ghostline setting, with its default."""
 
     diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
+    completion: CompletionSettings = field(default_factory=CompletionSettings)
     model: ModelSettings = field(default_factory=ModelSettings)
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     """How much the server logs to stderr / window/logMessage."""

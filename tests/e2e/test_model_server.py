@@ -94,3 +94,23 @@ async def test_corrupt_model_file(model_client: LanguageClient, tmp_path: Path) 
     await start(model_client, "visual_studio_code", {"model": {"name": str(bad)}})
     [message] = await wait_messages(model_client)
     assert "truncated" in message.message
+
+
+@pytest.mark.model
+async def test_completion_without_fim_tokens(model_client: LanguageClient) -> None:
+    path = fetch.pull(registry.resolve("smollm2-135m"))
+    options = {"model": {"name": str(path), "nCtx": 1024}, "completion": {"debounceMs": 0, "prefetch": False}}
+    await start(model_client, "visual_studio_code", options)
+    assert (await model_info(model_client, {"ready", "error"}))["fim_mode"].startswith("prefix-only")
+    uri = "file:///project/smol.py"
+    open_doc(model_client, uri, "def add(a, b):\n    return ", "python")
+    result = await model_client.text_document_inline_completion_async(
+        types.InlineCompletionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            position=types.Position(1, 11),
+            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
+        )
+    )
+    assert isinstance(result, types.InlineCompletionList)
+    [item] = result.items
+    assert str(item.insert_text).strip()

@@ -37,6 +37,9 @@ def register(server: GhostlineServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: GhostlineServer, params: Any) -> None:
+        ls.completions.scheduler.stop_all()
+        if ls.acceptance.session["shown"]:
+            ls.acceptance.save()
         unload(ls)
 
 

@@ -13,7 +13,9 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from ghostline import __version__, config
+from ghostline.engine.acceptance import Acceptance
 from ghostline.engine.document import Document
+from ghostline.engine.service import CompletionService
 from ghostline.lsp.protocol import GhostlineProtocol
 from ghostline.model.backend import Backend
 
@@ -39,6 +41,8 @@ class GhostlineServer(LanguageServer):
         self.model_state = "off"
         self.model_message = ""
         self.loading: asyncio.Future[None] | None = None
+        self.completions = CompletionService()
+        self.acceptance = Acceptance()
 
     @property
     def encoding(self) -> str:
@@ -84,10 +88,10 @@ class ClientLogHandler(logging.Handler):
 
 def create_server() -> GhostlineServer:
     """A server with every feature registered."""
-    from ghostline.lsp import lifecycle, model_host, symbols, sync
+    from ghostline.lsp import completion, lifecycle, model_host, symbols, sync
 
     server = GhostlineServer()
-    for module in (lifecycle, sync, symbols, model_host):
+    for module in (lifecycle, sync, symbols, model_host, completion):
         module.register(server)
     return server
 

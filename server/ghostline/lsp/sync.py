@@ -20,8 +20,11 @@ def register(server: GhostlineServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: GhostlineServer, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
-        ls.documents[item.uri] = Document(item.uri, item.text, item.version, item.language_id, ls.encoding)
+        doc = Document(item.uri, item.text, item.version, item.language_id, ls.encoding)
+        ls.documents[item.uri] = doc
         diagnostics.schedule(ls, item.uri, delay_ms=0)
+        if ls.backend is not None and doc.language is not None:
+            ls.completions.warm(doc, doc.position_at(len(doc.text)), ls.backend, ls.settings.completion)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: GhostlineServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -41,12 +44,17 @@ def register(server: GhostlineServer) -> None:
         apply_changes(doc, params.content_changes)
         doc.version = version
         diagnostics.schedule(ls, uri)
+        _warm_new_line(ls, doc, params.content_changes)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GhostlineServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if ls.documents.pop(uri, None) is None:
+        doc = ls.documents.pop(uri, None)
+        if doc is None:
             log.warning("%s: didClose for a document that is not open", uri)
+        else:
+            ls.completions.builder.forget(doc)
+            ls.completions.cache.forget(uri)
         diagnostics.clear(ls, uri)
 
 
@@ -59,6 +67,21 @@ def apply_changes(doc: Document, changes: Sequence[types.TextDocumentContentChan
         else:
             doc.apply_change(change.text)
     doc.reparse()
+
+
+def _warm_new_line(
+    ls: GhostlineServer, doc: Document, changes: Sequence[types.TextDocumentContentChangeEvent]
+) -> None:
+    """The cursor moved to a new line (Enter was typed): evaluate that line's prompt while idle."""
+    last = changes[-1] if changes else None
+    if (
+        ls.backend is None
+        or not isinstance(last, types.TextDocumentContentChangePartial)
+        or "\n" not in last.text
+    ):
+        return
+    start = doc.offset_at(Pos(last.range.start.line, last.range.start.character))
+    ls.completions.warm(doc, doc.position_at(start + len(last.text)), ls.backend, ls.settings.completion)
 
 
 def _adopt(

@@ -87,8 +87,8 @@ class Backend(Protocol):
         """Stream the continuation of ``prompt`` (greedy when temperature is 0)."""
         ...
 
-    def warm(self, prompt: str) -> GenerationStats:
-        """Evaluate ``prompt`` into the KV cache without generating."""
+    def warm(self, prompt: str, should_stop: Callable[[], bool] | None = None) -> GenerationStats:
+        """Evaluate ``prompt`` into the KV cache without generating (stopping early when asked)."""
         ...
 
     def close(self) -> None:

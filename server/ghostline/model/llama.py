@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
+import io
 import logging
 import os
 import queue
@@ -20,6 +22,8 @@ from ghostline.model.stops import StopMatcher
 
 T = TypeVar("T")
 _DONE = object()
+EVAL_CHUNK = 64
+"""Prompt tokens evaluated between checks of should_stop."""
 
 
 def _import_llama_cpp() -> Any:
@@ -120,7 +124,8 @@ class LlamaBackend:
     def _load(self, path: str, architecture: str, options: dict[str, Any]) -> Any:
         llama_cpp = _import_llama_cpp()
         try:
-            return llama_cpp.Llama(model_path=path, **options)
+            with contextlib.redirect_stderr(io.StringIO()):  # its Python-side banner (metadata, template)
+                return llama_cpp.Llama(model_path=path, **options)
         except (ValueError, RuntimeError) as exc:
             raise ModelError(
                 f"llama.cpp {llama_cpp.__version__} could not load {os.path.basename(path)} "
@@ -151,11 +156,11 @@ class LlamaBackend:
         """Text of ``tokens``."""
         return bytes(self._llm.detokenize(tokens)).decode("utf-8", "replace")
 
-    def warm(self, prompt: str) -> GenerationStats:
-        """Evaluate ``prompt`` into the KV cache and generate nothing."""
+    def warm(self, prompt: str, should_stop: Callable[[], bool] | None = None) -> GenerationStats:
+        """Evaluate ``prompt`` into the KV cache and generate nothing (stops early when asked)."""
         stats = GenerationStats()
-        self._call(lambda: self._evaluate(self.tokenize(prompt), stats))
-        stats.stopped_by = "warm"
+        self._call(lambda: self._evaluate(self.tokenize(prompt), stats, should_stop))
+        stats.stopped_by = stats.stopped_by or "warm"
         return stats
 
     def generate(
@@ -204,8 +209,13 @@ class LlamaBackend:
             self._llm = None
 
     # -- on the worker thread ------------------------------------------------------------------------
-    def _evaluate(self, tokens: list[int], stats: GenerationStats) -> None:
-        """Bring the KV cache to ``tokens``, re-evaluating only what differs from what it holds."""
+    def _evaluate(
+        self, tokens: list[int], stats: GenerationStats, should_stop: Callable[[], bool] | None = None
+    ) -> bool:
+        """Bring the KV cache to ``tokens``, re-evaluating only what differs from what it holds.
+
+        Evaluates in chunks so that ``should_stop`` can end it early; returns False when it did.
+        """
         llm = self._llm
         if len(tokens) >= llm.n_ctx():
             raise ModelError(
@@ -222,10 +232,16 @@ class LlamaBackend:
             common += 1
         common = min(common, len(tokens) - 1)  # the last token is re-evaluated for fresh logits
         llm.n_tokens = common
-        llm.eval(tokens[common:])
         stats.prompt_tokens, stats.reused_tokens = len(tokens), common
-        stats.evaluated_tokens = len(tokens) - common
+        finished = True
+        for at in range(common, len(tokens), EVAL_CHUNK):
+            if should_stop is not None and should_stop():
+                stats.stopped_by, finished = "should_stop", False
+                break
+            llm.eval(tokens[at : at + EVAL_CHUNK])
+        stats.evaluated_tokens = llm.n_tokens - common
         stats.prompt_ms = (time.perf_counter() - start) * 1000
+        return finished
 
     def _generate(
         self,
@@ -241,7 +257,9 @@ class LlamaBackend:
     ) -> None:
         llama_cpp, llm = _import_llama_cpp(), self._llm
         start = time.perf_counter()
-        self._evaluate(self.tokenize(prompt), stats)
+        if not self._evaluate(self.tokenize(prompt), stats, should_stop):
+            stats.total_ms = (time.perf_counter() - start) * 1000
+            return
         compiled = llama_cpp.LlamaGrammar.from_string(grammar, verbose=True) if grammar else None
         llm._sampler = llm._init_sampler(
             top_k=0 if temperature > 0 else 1,

@@ -1,0 +1,85 @@
+"""``ghostline complete FILE:LINE:COL`` and ``ghostline stats``."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``complete`` and ``stats``."""
+    complete = sub.add_parser("complete", help="print the inline suggestion at FILE:LINE:COL (1-based)")
+    complete.add_argument("where", metavar="FILE:LINE:COL")
+    complete.add_argument("--model", default=None, help="preset, .gguf path or hf:OWNER/REPO/FILE")
+    complete.add_argument("--json", action="store_true", help="print text, range, tokens and latency as JSON")
+    sub.add_parser("stats", help="suggestions shown and accepted (kept on this machine)")
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    """Print the saved acceptance counts."""
+    from ghostline.engine.acceptance import load, stats_path
+
+    saved = load()
+    shown, accepted = saved.get("shown", 0), saved.get("accepted", 0)
+    rate = f"{accepted / shown:.0%}" if shown else "n/a"
+    print(f"suggestions shown {shown}, accepted {accepted}, rejected {shown - accepted} (acceptance {rate})")
+    print(f"characters accepted {saved.get('accepted_chars', 0)}   ({stats_path()})")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Complete at a position and print the suggestion."""
+    from ghostline import config
+    from ghostline.engine import completion
+    from ghostline.engine.context import ContextBuilder
+    from ghostline.engine.document import Document, Pos
+    from ghostline.model import loader
+    from ghostline.model.errors import ModelError
+
+    match = re.fullmatch(r"(.+):(\d+):(\d+)", args.where)
+    if not match:
+        print("ghostline complete: expected FILE:LINE:COL (1-based)", file=sys.stderr)
+        return 2
+    path, line, col = Path(match[1]), int(match[2]), int(match[3])
+    if not path.is_file():
+        print(f"ghostline complete: no such file: {path}", file=sys.stderr)
+        return 2
+    settings = config.Settings()
+    model_settings = dataclasses.replace(settings.model, name=args.model or settings.model.name)
+    try:
+        backend = loader.load(model_settings)
+    except ModelError as exc:
+        print(f"ghostline complete: {exc}", file=sys.stderr)
+        return 1
+    doc = Document(str(path), path.read_text(encoding="utf-8"), encoding="utf-32")
+    pos = doc.position_at(doc.offset_at(Pos(line - 1, col - 1)))
+    ctx = ContextBuilder().build(doc, pos, settings.completion, [])
+    start = time.perf_counter()
+    result = completion.generate(backend, ctx, doc.text, settings.completion, lambda: False, start + 60)
+    latency = (time.perf_counter() - start) * 1000
+    backend.close()
+    if not args.json:
+        print(result.text)
+        return 0
+    at = {"line": pos.line + 1, "column": pos.character + 1}
+    print(
+        json.dumps(
+            {
+                "text": result.text,
+                "range": {"start": at, "end": at},
+                "mode": ctx.mode,
+                "model": result.model,
+                "prompt_tokens": result.stats.prompt_tokens,
+                "evaluated_tokens": result.stats.evaluated_tokens,
+                "generated_tokens": result.stats.generated_tokens,
+                "latency_ms": round(latency, 1),
+            },
+            indent=2,
+        )
+    )
+    return 0

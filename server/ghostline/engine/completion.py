@@ -1,0 +1,66 @@
+"""One inline completion: context → prompt → streamed generation with stop rules → safe suggestion."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ghostline.config import CompletionSettings
+from ghostline.engine.context import CompletionContext
+from ghostline.engine.postprocess import StreamGuard, finalize
+from ghostline.engine.prompt import build_prompt, unheal
+from ghostline.model.backend import Backend, GenerationStats
+from ghostline.syntax import languages
+
+
+@dataclass
+class Suggestion:
+    """A suggestion to insert at ``offset``, with what it cost."""
+
+    text: str
+    offset: int
+    model: str = ""
+    cached: bool = False
+    latency_ms: float = 0.0
+    stats: GenerationStats = field(default_factory=GenerationStats)
+
+
+def comment_token(language: str | None) -> str:
+    """The line-comment marker of a language ('#' when unknown)."""
+    return languages.spec(language).line_comment if language else "#"
+
+
+def prompt_for(backend: Backend, ctx: CompletionContext) -> str:
+    """The exact prompt the model gets for this context."""
+    return build_prompt(ctx, backend.facts.fim, comment_token(ctx.language))
+
+
+def generate(
+    backend: Backend,
+    ctx: CompletionContext,
+    text: str,
+    settings: CompletionSettings,
+    should_stop: Callable[[], bool],
+    deadline: float,
+) -> Suggestion:
+    """Run the model for ``ctx`` (the document's ``text`` is used to check the result's syntax)."""
+    start = time.perf_counter()
+    if ctx.mode == "none":
+        return Suggestion("", ctx.offset, backend.facts.name)
+    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, settings.max_lines)
+    max_tokens = settings.max_tokens if ctx.mode == "multi" else min(settings.max_tokens, 48)
+
+    def stop_now() -> bool:
+        return guard.done or should_stop() or time.perf_counter() > deadline
+
+    generation = backend.generate(prompt_for(backend, ctx), max_tokens=max_tokens, should_stop=stop_now)
+    for piece in generation:
+        guard.feed(piece)
+        if guard.done:
+            break
+    raw = unheal(ctx.line_before, guard.finish())
+    line_after = ctx.suffix.split("\n", 1)[0]
+    safe = finalize(ctx.language, text, ctx.offset, raw, line_after)
+    latency = (time.perf_counter() - start) * 1000
+    return Suggestion(safe, ctx.offset, backend.facts.name, False, latency, generation.stats)

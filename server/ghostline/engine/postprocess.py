@@ -1,0 +1,113 @@
+"""Syntax-aware post-processing: when to stop streaming, and what part of a suggestion is safe to insert."""
+
+from __future__ import annotations
+
+from ghostline.engine.text import to_bytes
+from ghostline.syntax.cursor import error_count
+
+CLOSING = ")]}"
+OPENERS = (":", "{", "(", "[", "=>", "->", "do", "then")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+class StreamGuard:
+    """Fed the streamed text; decides when the suggestion is complete (then ``done`` is set)."""
+
+    def __init__(self, mode: str, line_before: str, suffix: str, max_lines: int) -> None:
+        self.mode = mode
+        self.base = _indent(line_before) if line_before.strip() else len(line_before)
+        self.opens_block = line_before.rstrip().endswith(OPENERS)
+        self.next_line = next((ln.strip() for ln in suffix.split("\n")[1:] if ln.strip()), "")
+        self.max_lines = max_lines
+        self.text = ""
+        self.done = False
+
+    def feed(self, piece: str) -> None:
+        """Add a streamed piece and re-check the stop rules."""
+        if self.done:
+            return
+        self.text += piece
+        if self.mode == "single":
+            if "\n" in self.text:
+                self.text = self.text.split("\n", 1)[0]
+                self.done = True
+            return
+        lines = self.text.split("\n")
+        for i, line in enumerate(lines[:-1]):
+            if i > 0 and (cut := self._cut_before(line)) is not None:
+                self.text = "\n".join(lines[: i + cut])
+                self.done = True
+                return
+            if i + 1 >= self.max_lines:
+                self.text = "\n".join(lines[: i + 1])
+                self.done = True
+                return
+
+    def _cut_before(self, line: str) -> int | None:
+        """None to keep going; 0 to stop before ``line``, 1 to stop after it."""
+        if not line.strip():
+            return None
+        if self.next_line and line.strip() == self.next_line:
+            return 0  # it started repeating the code below the cursor
+        indent = _indent(line)
+        if indent < self.base or (self.opens_block and indent <= self.base):
+            return 1 if line.strip()[0] in CLOSING and indent == self.base else 0
+        return None
+
+    def finish(self) -> str:
+        """The text once the stream ended (a last unterminated line is checked too)."""
+        if not self.done and self.mode == "multi":
+            self.feed("\n")
+            self.text = self.text.rstrip("\n") if not self.done else self.text
+        return self.text
+
+
+def finalize(language: str | None, text: str, offset: int, suggestion: str, line_after: str) -> str:
+    """The longest safe part of ``suggestion`` at ``offset`` of ``text`` ('' when nothing is safe)."""
+    suggestion = suggestion.rstrip()
+    if not suggestion.strip():
+        return ""
+    suggestion = _balance(suggestion, line_after)
+    below = text[offset:].lstrip()
+    if not suggestion.strip() or below.startswith(suggestion.strip()):
+        return ""  # empty, or a copy of what already follows
+    if _repeats_line_above(text, offset, suggestion):
+        return ""
+    if language is None:
+        return suggestion
+    baseline = error_count(language, to_bytes(text))
+    for candidate in _candidates(suggestion):
+        merged = text[:offset] + candidate + text[offset:]
+        if error_count(language, to_bytes(merged)) <= baseline:
+            return candidate
+    return ""
+
+
+def _balance(suggestion: str, line_after: str) -> str:
+    """Drop closing brackets at the end that the rest of the line already supplies."""
+    closers = line_after[: len(line_after) - len(line_after.lstrip(CLOSING + "'\";,"))]
+    for k in range(len(closers), 0, -1):
+        if suggestion.endswith(closers[:k]):
+            return suggestion[: len(suggestion) - k]
+    return suggestion
+
+
+def _candidates(suggestion: str) -> list[str]:
+    """The suggestion, then it cut at each line end, longest first."""
+    lines = suggestion.split("\n")
+    out = ["\n".join(lines[:n]).rstrip() for n in range(len(lines), 0, -1)]
+    return [c for i, c in enumerate(out) if c.strip() and c not in out[:i]]
+
+
+def _repeats_line_above(text: str, offset: int, suggestion: str) -> bool:
+    """Whether the completed current line would be a copy of the line above it."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    if line_start == 0:
+        return False
+    above_start = text.rfind("\n", 0, line_start - 1) + 1
+    above = text[above_start : line_start - 1].strip()
+    completed = (text[line_start:offset] + suggestion.split("\n", 1)[0]).strip()
+    return bool(above) and completed == above

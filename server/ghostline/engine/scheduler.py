@@ -1,0 +1,64 @@
+"""Latest-wins scheduling per document: debounce, supersede, cancel within one token."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class Scheduler:
+    """Runs at most one model job per document; a newer request stops the older one."""
+
+    def __init__(self) -> None:
+        self._tickets = itertools.count(1)
+        self._latest: dict[str, int] = {}
+        self._stops: dict[str, threading.Event] = {}
+        self.superseded = 0
+        self.cancelled = 0
+
+    def is_latest(self, key: str, ticket: int) -> bool:
+        """Whether ``ticket`` is still the newest request for ``key``."""
+        return self._latest.get(key) == ticket
+
+    def take_ticket(self, key: str) -> int:
+        """Register a new request for ``key``; any running job for it is told to stop."""
+        ticket = next(self._tickets)
+        self._latest[key] = ticket
+        if (running := self._stops.get(key)) is not None:
+            running.set()
+        return ticket
+
+    async def run(
+        self, key: str, ticket: int, debounce_ms: int, job: Callable[[Callable[[], bool]], T]
+    ) -> T | None:
+        """Debounce, then run ``job(should_stop)`` in a thread; None when a newer request came."""
+        if debounce_ms > 0:
+            await asyncio.sleep(debounce_ms / 1000)
+        if not self.is_latest(key, ticket):
+            self.superseded += 1
+            return None
+        stop = threading.Event()
+        self._stops[key] = stop
+        try:
+            result = await asyncio.to_thread(job, stop.is_set)
+        except asyncio.CancelledError:
+            stop.set()
+            self.cancelled += 1
+            raise
+        finally:
+            if self._stops.get(key) is stop:
+                del self._stops[key]
+        if not self.is_latest(key, ticket):
+            self.superseded += 1
+            return None
+        return result
+
+    def stop_all(self) -> None:
+        """Tell every running job to stop."""
+        for stop in self._stops.values():
+            stop.set()

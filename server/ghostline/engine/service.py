@@ -1,0 +1,129 @@
+"""The completion service: cache first, then the model through the latest-wins scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ghostline.config import CompletionSettings
+from ghostline.engine import completion
+from ghostline.engine.cache import SuggestionCache
+from ghostline.engine.completion import Suggestion
+from ghostline.engine.context import ContextBuilder
+from ghostline.engine.document import Document, Pos
+from ghostline.engine.scheduler import Scheduler
+from ghostline.model.backend import Backend
+
+log = logging.getLogger("ghostline")
+
+
+@dataclass
+class Counters:
+    """What the service did since it started (for tests, ``ghostline/stats`` and benchmarks)."""
+
+    requests: int = 0
+    cache_hits: int = 0
+    model_calls: int = 0
+    superseded: int = 0
+    empty: int = 0
+    warmups: int = 0
+    prefetches: int = 0
+    last_evaluated_tokens: int = 0
+    last_prompt_tokens: int = 0
+
+
+class CompletionService:
+    """Owns the context builder, the cache and the scheduler for one server."""
+
+    def __init__(self) -> None:
+        self.builder = ContextBuilder()
+        self.cache = SuggestionCache()
+        self.scheduler = Scheduler()
+        self.counters = Counters()
+        self._background: set[asyncio.Future[Any]] = set()
+
+    async def complete(
+        self, doc: Document, pos: Pos, backend: Backend, settings: CompletionSettings, others: list[Document]
+    ) -> Suggestion | None:
+        """A suggestion at ``pos``; None when a newer request replaced this one."""
+        self.counters.requests += 1
+        offset = doc.offset_at(pos)
+        text, version = doc.text, doc.version
+        before, after = text[:offset], text[offset:]
+        ticket = self.scheduler.take_ticket(doc.uri)
+        if (hit := self.cache.lookup(doc.uri, before, after)) is not None:
+            self.counters.cache_hits += 1
+            return Suggestion(hit, offset, backend.facts.name, cached=True)
+        ctx = self.builder.build(doc, pos, settings, others)
+        deadline = time.perf_counter() + settings.max_latency_ms / 1000
+
+        def job(should_stop: Callable[[], bool]) -> Suggestion:
+            return completion.generate(backend, ctx, text, settings, should_stop, deadline)
+
+        result = await self.scheduler.run(doc.uri, ticket, settings.debounce_ms, job)
+        if result is None or doc.version != version:
+            self.counters.superseded += 1
+            return None
+        self.counters.model_calls += 1
+        self.counters.last_evaluated_tokens = result.stats.evaluated_tokens
+        self.counters.last_prompt_tokens = result.stats.prompt_tokens
+        if not result.text:
+            self.counters.empty += 1
+            return result
+        self.cache.remember(doc.uri, before, after, result.text)
+        if settings.prefetch:
+            self._spawn(self._prefetch(doc, before, after, result.text, backend, settings, others, ticket))
+        return result
+
+    def warm(self, doc: Document, pos: Pos, backend: Backend, settings: CompletionSettings) -> None:
+        """Evaluate the prompt for ``pos`` in the background; any request for the document stops it."""
+        if not settings.warmup:
+            return
+        ticket = self.scheduler.take_ticket(doc.uri)
+        ctx = self.builder.build(doc, pos, settings, [])
+        prompt = completion.prompt_for(backend, ctx)
+
+        def job(should_stop: Callable[[], bool]) -> None:
+            backend.warm(prompt, should_stop)
+
+        self.counters.warmups += 1
+        self._spawn(self.scheduler.run(doc.uri, ticket, 150, job))
+
+    async def _prefetch(
+        self,
+        doc: Document,
+        before: str,
+        after: str,
+        shown: str,
+        backend: Backend,
+        settings: CompletionSettings,
+        others: list[Document],
+        ticket: int,
+    ) -> None:
+        """Compute the suggestion that follows ``shown`` once accepted, and keep it in the cache."""
+        await asyncio.sleep(0.05)
+        if not self.scheduler.is_latest(doc.uri, ticket):
+            return
+        future = Document(doc.uri, before + shown + after, doc.version, doc.language, doc.encoding)
+        pos = future.position_at(len(before) + len(shown))
+        ctx = self.builder.build(future, pos, settings, others)
+        deadline = time.perf_counter() + settings.max_latency_ms / 1000
+
+        def stale() -> bool:
+            return not self.scheduler.is_latest(doc.uri, ticket)
+
+        result = await asyncio.to_thread(
+            completion.generate, backend, ctx, future.text, settings, stale, deadline
+        )
+        if result.text and not stale():
+            self.counters.prefetches += 1
+            self.cache.put(before + shown, after, result.text)
+
+    def _spawn(self, coro: Awaitable[object]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)

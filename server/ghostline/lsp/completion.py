@@ -1,0 +1,83 @@
+"""textDocument/inlineCompletion and textDocument/completion: ghost text from the model."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from lsprotocol import types
+
+from ghostline.engine.completion import Suggestion
+from ghostline.engine.document import Pos
+from ghostline.lsp.server import GhostlineServer
+
+ACCEPTED = "ghostline.accepted"
+STATS = "ghostline/stats"
+_ids = itertools.count(1)
+
+
+def register(server: GhostlineServer) -> None:
+    """Register the completion handlers and the acceptance command."""
+
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    async def inline_completion(
+        ls: GhostlineServer, params: types.InlineCompletionParams
+    ) -> types.InlineCompletionList | None:
+        found = await suggest(ls, params.text_document.uri, params.position)
+        if found is None:
+            return types.InlineCompletionList(items=[])
+        suggestion, rng = found
+        item = types.InlineCompletionItem(
+            insert_text=suggestion.text, range=rng, command=_accept_command(ls, suggestion)
+        )
+        return types.InlineCompletionList(items=[item])
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[]))
+    async def completion(ls: GhostlineServer, params: types.CompletionParams) -> types.CompletionList:
+        found = await suggest(ls, params.text_document.uri, params.position)
+        if found is None:
+            return types.CompletionList(is_incomplete=True, items=[])
+        suggestion, rng = found
+        first = suggestion.text.split("\n", 1)[0].strip() or suggestion.text.strip()
+        item = types.CompletionItem(
+            label=first[:60],
+            kind=types.CompletionItemKind.Snippet,
+            detail="Ghostline",
+            text_edit=types.TextEdit(range=rng, new_text=suggestion.text),
+            filter_text=first,
+            sort_text="0",
+            command=_accept_command(ls, suggestion),
+        )
+        return types.CompletionList(is_incomplete=True, items=[item])
+
+    @server.command(ACCEPTED)
+    def accepted(ls: GhostlineServer, *args: Any) -> None:
+        ls.acceptance.accept(str(args[0]) if args else "")
+
+    @server.feature(STATS)
+    def stats(ls: GhostlineServer, params: Any) -> dict[str, Any]:
+        counters = vars(ls.completions.counters).copy()
+        counters.update(ls.acceptance.totals(), cancelled=ls.completions.scheduler.cancelled)
+        return counters
+
+
+async def suggest(
+    ls: GhostlineServer, uri: str, position: types.Position
+) -> tuple[Suggestion, types.Range] | None:
+    """The suggestion at a position (None when there is none to show)."""
+    doc = ls.documents.get(uri)
+    if doc is None or ls.backend is None or not ls.settings.completion.enabled:
+        return None
+    others = [d for d in ls.documents.values() if d is not doc]
+    pos = doc.position_at(doc.offset_at(Pos(position.line, position.character)))
+    suggestion = await ls.completions.complete(doc, pos, ls.backend, ls.settings.completion, others)
+    if suggestion is None or not suggestion.text:
+        return None
+    at = types.Position(pos.line, pos.character)
+    return suggestion, types.Range(at, at)
+
+
+def _accept_command(ls: GhostlineServer, suggestion: Suggestion) -> types.Command:
+    shown_id = f"s{next(_ids)}"
+    ls.acceptance.shown(shown_id, len(suggestion.text))
+    return types.Command(title="Ghostline: accepted", command=ACCEPTED, arguments=[shown_id])

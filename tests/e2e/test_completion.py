@@ -1,0 +1,164 @@
+"""Inline completion end to end: the real server over stdio with the real default model."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from ghostline.engine.text import to_bytes
+from ghostline.model import fetch, registry
+from ghostline.syntax.cursor import error_count
+
+from .conftest import change, open_doc, start
+
+pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "ghostline", "serve"])
+OPTIONS = {"completion": {"debounceMs": 0, "prefetch": False, "warmup": False}, "model": {"nCtx": 2048}}
+CURSOR = "█"
+SOURCES = {
+    "python": (
+        "py",
+        'import math\n\n\ndef circle_area(radius):\n    """Area of a circle."""\n    █\n\n\n'
+        "print(circle_area(2))\n",
+    ),
+    "javascript": (
+        "js",
+        "function circleArea(radius) {\n  // area of a circle\n  return █\n}\n\n"
+        "console.log(circleArea(2));\n",
+    ),
+    "rust": (
+        "rs",
+        "fn circle_area(radius: f64) -> f64 {\n    // area of a circle\n    let area = █\n}\n\n"
+        "fn main() {}\n",
+    ),
+    "go": (
+        "go",
+        'package main\n\nimport "math"\n\n'
+        "func circleArea(radius float64) float64 {\n\t// area of a circle\n\treturn █\n}\n",
+    ),
+}
+
+
+@pytest_lsp.fixture(config=SERVER, scope="module")
+async def client(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
+    fetch.pull(registry.resolve("qwen2.5-coder-0.5b"))
+    await start(lsp_client, "visual_studio_code", OPTIONS)
+    await wait_ready(lsp_client)
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+async def request(client: LanguageClient, method: str, params: Any = None) -> Any:
+    result = await client.protocol.send_request_async(method, params)
+    return result._asdict() if hasattr(result, "_asdict") else result
+
+
+async def wait_ready(client: LanguageClient) -> None:
+    for _ in range(600):
+        if (await request(client, "ghostline/modelInfo"))["state"] in ("ready", "error"):
+            break
+        await asyncio.sleep(0.1)
+    assert (await request(client, "ghostline/modelInfo"))["state"] == "ready"
+
+
+def split(source: str) -> tuple[str, types.Position]:
+    before = source[: source.index(CURSOR)]
+    line = before.count("\n")
+    column = len(before) - (before.rfind("\n") + 1)
+    return source.replace(CURSOR, ""), types.Position(line, column)
+
+
+async def inline(client: LanguageClient, uri: str, pos: types.Position) -> list[types.InlineCompletionItem]:
+    result = await client.text_document_inline_completion_async(
+        types.InlineCompletionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            position=pos,
+            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
+        )
+    )
+    if result is None:
+        return []
+    return list(result.items if isinstance(result, types.InlineCompletionList) else result)
+
+
+@pytest.mark.parametrize("language", sorted(SOURCES))
+async def test_suggestion_in_a_function_body_merges_cleanly(client: LanguageClient, language: str) -> None:
+    ext, source = SOURCES[language]
+    text, pos = split(source)
+    uri = f"file:///project/body_{language}.{ext}"
+    open_doc(client, uri, text, language)
+    [item] = await inline(client, uri, pos)
+    suggestion = str(item.insert_text)
+    assert suggestion.strip(), "empty suggestion"
+    assert item.command is not None and item.command.command == "ghostline.accepted"
+    lines = text.split("\n")
+    lines[pos.line] = lines[pos.line][: pos.character] + suggestion + lines[pos.line][pos.character :]
+    merged = "\n".join(lines)
+    assert error_count(language, to_bytes(merged)) <= error_count(language, to_bytes(text)), merged
+
+
+async def test_typing_the_suggestion_is_answered_from_the_cache(client: LanguageClient) -> None:
+    text, pos = split("def greet(name):\n    return █\n")
+    uri = "file:///project/typed.py"
+    open_doc(client, uri, text, "python")
+    [first] = await inline(client, uri, pos)
+    shown = str(first.insert_text)
+    assert len(shown) >= 2
+    before = await request(client, "ghostline/stats")
+    change(client, uri, 2, (pos.line, pos.character), (pos.line, pos.character), shown[:2])
+    [rest] = await inline(client, uri, types.Position(pos.line, pos.character + 2))
+    after = await request(client, "ghostline/stats")
+    assert rest.insert_text == shown[2:]
+    assert after["cache_hits"] == before["cache_hits"] + 1
+    assert after["model_calls"] == before["model_calls"]
+
+
+async def test_fifty_requests_while_typing_all_answered_only_last_generates(client: LanguageClient) -> None:
+    text, pos = split("def total(values):\n    result = 0\n    for v in values:\n        █\n")
+    uri = "file:///project/burst.py"
+    open_doc(client, uri, text, "python")
+    debounced = {**OPTIONS, "completion": {**OPTIONS["completion"], "debounceMs": 60}}
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=debounced))
+    before = await request(client, "ghostline/stats")
+    typed = "result += v  # " + "x" * 40
+    pending = []
+    for i, ch in enumerate(typed[:50]):  # keystrokes and requests interleaved, as an editor sends them
+        change(client, uri, i + 2, (pos.line, pos.character + i), (pos.line, pos.character + i), ch)
+        pending.append(
+            asyncio.ensure_future(inline(client, uri, types.Position(pos.line, pos.character + i + 1)))
+        )
+    answers = await asyncio.wait_for(asyncio.gather(*pending), 120)
+    after = await request(client, "ghostline/stats")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=OPTIONS))
+    assert len(answers) == 50
+    assert after["model_calls"] - before["model_calls"] <= 1
+    assert after["superseded"] - before["superseded"] >= 49
+
+
+async def test_cancelled_request_stops_its_generation(client: LanguageClient) -> None:
+    text, pos = split('class Inventory:\n    """Items in stock, with prices."""\n\n    █\n')
+    uri = "file:///project/cancel.py"
+    open_doc(client, uri, text, "python")
+    before = await request(client, "ghostline/stats")
+    params = types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri),
+        position=pos,
+        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
+    )
+    future = client.protocol.send_request(types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id="cancel-me")
+    await asyncio.sleep(0.6)
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="cancel-me"))
+    with pytest.raises(Exception):  # noqa: B017 - the reply is a RequestCancelled error
+        await asyncio.wait_for(asyncio.wrap_future(future), 10)
+    after = await request(client, "ghostline/stats")
+    assert after["cancelled"] == before["cancelled"] + 1
+    started = asyncio.get_running_loop().time()
+    assert await inline(client, "file:///project/typed.py", types.Position(0, 0)) is not None
+    assert asyncio.get_running_loop().time() - started < 30

@@ -1,0 +1,87 @@
+"""Post-processing rules, each against golden fixtures: ``█`` marks the cursor, ``«…»`` the expected span.
+
+A fixture gives the document, the raw model output, and the text expected to be inserted.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ghostline.config import CompletionSettings
+from ghostline.engine.context import ContextBuilder
+from ghostline.engine.document import Document
+from ghostline.engine.postprocess import StreamGuard, finalize
+
+CASES = [
+    # (name, file, document with █, raw model output, expected insertion)
+    ("single line stops at newline", "a.py", "x = █\n", "compute(1)\nmore()", "compute(1)"),
+    (
+        "multi stops when indentation leaves the block",
+        "a.py",
+        "def f(xs):\n    █\n\nprint(1)\n",
+        "total = sum(xs)\n    return total\nprint(2)\n",
+        "total = sum(xs)\n    return total",
+    ),
+    (
+        "multi stops when it repeats the code below",
+        "a.py",
+        "def f(xs):\n    █\n    return total\n",
+        "total = sum(xs)\n    return total\n",
+        "total = sum(xs)",
+    ),
+    ("closing brackets already on the line are dropped", "a.py", "print(█)\n", "value)", "value"),
+    (
+        "cut where the syntax breaks",
+        "a.js",
+        "function f() {\n  █\n}\n",
+        "let a = 1;\n  let b = (2;\n",
+        "let a = 1;",
+    ),
+    ("whitespace only is dropped", "a.py", "x = █\n", "   \n  ", ""),
+    ("a copy of what follows is dropped", "a.py", "x = █1 + 2\n", "1 + 2", ""),
+    ("a copy of the line above is dropped", "a.py", "y = 1\n█\n", "y = 1", ""),
+    (
+        "block after an opener, closing brace kept",
+        "a.js",
+        "function f() {█\n\nf();\n",
+        "\n  return 1;\n}\nf();\n",
+        "\n  return 1;\n}",
+    ),
+]
+
+
+def run_case(name: str, text_with_cursor: str, raw: str) -> str:
+    offset = text_with_cursor.index("█")
+    text = text_with_cursor.replace("█", "")
+    doc = Document(name, text)
+    ctx = ContextBuilder().build(doc, doc.position_at(offset), CompletionSettings(), [])
+    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12)
+    for ch in raw:  # streamed one character at a time
+        guard.feed(ch)
+    return finalize(doc.language, text, offset, guard.finish(), ctx.suffix.split("\n", 1)[0])
+
+
+@pytest.mark.parametrize(("title", "name", "text", "raw", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_rule(title: str, name: str, text: str, raw: str, expected: str) -> None:
+    assert run_case(name, text, raw) == expected
+
+
+def test_mode_none_in_the_middle_of_code() -> None:
+    doc = Document("a.py", "value = compute(1) + other\n")
+    ctx = ContextBuilder().build(doc, doc.position_at(8), CompletionSettings(), [])
+    assert ctx.mode == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("def f():\n    █\n", "multi"),
+        ("x = [1, █\n", "single"),
+        ("if ok:█\n", "multi"),
+        ("s = 'abc█'\n", "single"),
+    ],
+)
+def test_modes(text: str, mode: str) -> None:
+    offset = text.index("█")
+    doc = Document("a.py", text.replace("█", ""))
+    assert ContextBuilder().build(doc, doc.position_at(offset), CompletionSettings(), []).mode == mode
