@@ -139,7 +139,8 @@ async def test_fifty_requests_while_typing_all_answered_only_last_generates(clie
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=OPTIONS))
     assert len(answers) == 50
     assert after["model_calls"] - before["model_calls"] <= 1
-    assert after["superseded"] - before["superseded"] >= 49
+    dropped = after["superseded"] + after["skipped"] - before["superseded"] - before["skipped"]
+    assert dropped >= 49  # superseded, or already behind the text typed since
 
 
 async def test_cancelled_request_stops_its_generation(client: LanguageClient) -> None:

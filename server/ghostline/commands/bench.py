@@ -8,7 +8,7 @@ import argparse
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``bench``."""
     bench = sub.add_parser("bench", help="benchmarks that print numbers (not tests)")
-    bench.add_argument("what", choices=("syntax", "model"))
+    bench.add_argument("what", choices=("syntax", "model", "latency"))
     bench.add_argument("--lines", type=int, default=5000, help="syntax: size of the generated Python file")
     bench.add_argument("--edits", type=int, default=200, help="syntax: single-character edits to time")
     bench.add_argument(
@@ -21,6 +21,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     bench.add_argument(
         "--n-gpu-layers", type=int, default=-1, help="model: layers to offload (-1: all if possible)"
     )
+    bench.add_argument("--keystrokes", type=int, default=150, help="latency: characters to type")
+    bench.add_argument("--pause-ms", type=int, default=80, help="latency: pause between keystrokes")
+    bench.add_argument("--model", default="qwen2.5-coder-0.5b", help="latency: the model")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
 
 
@@ -30,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
         from ghostline.bench.syntax import run_syntax_bench
 
         return run_syntax_bench(args.lines, args.edits, args.json)
+    if args.what == "latency":
+        from ghostline.bench.latency import run_latency_bench
+
+        return run_latency_bench(args.model, args.keystrokes, args.pause_ms, args.json)
     from ghostline.bench.model import run_model_bench
 
     models = [m.strip() for m in args.models.split(",") if m.strip()]

@@ -29,11 +29,15 @@ class Counters:
     cache_hits: int = 0
     model_calls: int = 0
     superseded: int = 0
+    skipped: int = 0
+    """Requests where no suggestion belongs (the cursor sits before existing code on its line)."""
     empty: int = 0
     warmups: int = 0
     prefetches: int = 0
     last_evaluated_tokens: int = 0
     last_prompt_tokens: int = 0
+    last_generated_tokens: int = 0
+    last_prompt: str = ""
 
 
 class CompletionService:
@@ -59,7 +63,11 @@ class CompletionService:
             self.counters.cache_hits += 1
             return Suggestion(hit, offset, backend.facts.name, cached=True)
         ctx = self.builder.build(doc, pos, settings, others)
+        if ctx.mode == "none":
+            self.counters.skipped += 1
+            return Suggestion("", offset, backend.facts.name)
         deadline = time.perf_counter() + settings.max_latency_ms / 1000
+        prompt = completion.prompt_for(backend, ctx)
 
         def job(should_stop: Callable[[], bool]) -> Suggestion:
             return completion.generate(backend, ctx, text, settings, should_stop, deadline)
@@ -71,6 +79,8 @@ class CompletionService:
         self.counters.model_calls += 1
         self.counters.last_evaluated_tokens = result.stats.evaluated_tokens
         self.counters.last_prompt_tokens = result.stats.prompt_tokens
+        self.counters.last_generated_tokens = result.stats.generated_tokens
+        self.counters.last_prompt = prompt
         if not result.text:
             self.counters.empty += 1
             return result

@@ -26,12 +26,17 @@ class HarnessClient:
         self.messages: list[str] = []
         self._published: asyncio.Event = asyncio.Event()
         self.last_publish_at = 0.0
+        self.status: object = None
 
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
         def _on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
             self.diagnostics[params.uri] = params
             self.last_publish_at = time.perf_counter()
             self._published.set()
+
+        @self.client.feature("ghostline/status")  # type: ignore[untyped-decorator]
+        def _on_status(params: object) -> None:
+            self.status = params
 
         @self.client.feature(types.WINDOW_SHOW_MESSAGE)  # type: ignore[untyped-decorator]
         def _on_message(params: types.ShowMessageParams) -> None:

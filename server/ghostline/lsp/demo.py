@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 
@@ -25,6 +28,13 @@ def median(values):
 '''
 
 
+COMPLETION_SAMPLE = (
+    "def fahrenheit_to_celsius(degrees):\n"
+    '    """Convert a temperature from Fahrenheit to Celsius."""\n'
+    "    return "
+)
+
+
 def run_demo(file: Path | None) -> int:
     """Run the demo; exit status 0 when the server answered."""
     return asyncio.run(_demo(file))
@@ -34,15 +44,56 @@ async def _demo(file: Path | None) -> int:
     path = file or Path.cwd() / "demo_sample.py"
     text = path.read_text(encoding="utf-8") if file else SAMPLE
     print(f"ghostline demo: starting `ghostline serve` and opening {path.name} through an LSP client\n")
-    async with HarnessClient({"diagnostics": {"debounceMs": 50}}, ("--no-model",)) as harness:
+    options: dict[str, object] = {"diagnostics": {"debounceMs": 50}, "completion": {"debounceMs": 0}}
+    async with HarnessClient(options) as harness:
         uri = harness.open(path, text, "python" if file is None else "")
         published = await harness.wait_diagnostics(uri, 1)
-    lines = text.splitlines()
-    if not published.diagnostics:
-        print("No syntax problems found.")
-    for d in published.diagnostics:
-        _show(path.name, lines, d)
+        _show_diagnostics(path.name, text, published.diagnostics)
+        await _show_completion(harness, path.with_name("demo_completion.py"))
     return 0
+
+
+async def _show_completion(harness: HarnessClient, path: Path) -> None:
+    print("Inline completion (ghost text) with the default model:")
+    state = await _wait_model(harness)
+    if state.state != "ready":
+        print(f"  model not available: {state.message}")
+        return
+    uri = harness.open(path, COMPLETION_SAMPLE, "python")
+    line = COMPLETION_SAMPLE.count("\n")
+    col = len(COMPLETION_SAMPLE.rsplit("\n", 1)[-1])
+    started = time.perf_counter()
+    result = await harness.client.text_document_inline_completion_async(
+        types.InlineCompletionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            position=types.Position(line, col),
+            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
+        )
+    )
+    ms = (time.perf_counter() - started) * 1000
+    items = list(result.items) if isinstance(result, types.InlineCompletionList) else []
+    ghost = str(items[0].insert_text) if items else "(no suggestion)"
+    for text_line in COMPLETION_SAMPLE.split("\n")[:-1]:
+        print(f"    {text_line}")
+    print(
+        f"    {COMPLETION_SAMPLE.rsplit(chr(10), 1)[-1]}\x1b[2m{ghost}\x1b[0m   <- ghost text ({ms:.0f} ms)"
+    )
+
+
+async def _wait_model(harness: HarnessClient) -> Any:
+    while True:
+        state = await harness.client.protocol.send_request_async("ghostline/modelInfo", None)
+        if state.state in ("ready", "error", "off"):
+            return state
+        await asyncio.sleep(0.2)
+
+
+def _show_diagnostics(name: str, text: str, diagnostics: Sequence[types.Diagnostic]) -> None:
+    lines = text.splitlines()
+    if not diagnostics:
+        print("No syntax problems found.")
+    for d in diagnostics:
+        _show(name, lines, d)
 
 
 def _show(name: str, lines: list[str], d: types.Diagnostic) -> None:

@@ -1,0 +1,131 @@
+"""``ghostline bench latency``: replay real typing through the stdio server, against raw llama-cpp-python."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from ghostline.bench.stats import percentile
+from ghostline.model import fetch, registry
+from ghostline.model.llama import _import_llama_cpp
+from ghostline.model.resources import default_threads
+
+SAMPLE = Path(__file__).resolve().parents[1] / "engine" / "cache.py"
+
+
+def typing_script(path: Path, first_line: int, count: int) -> tuple[str, int, str]:
+    """(document with ``count`` characters removed, where they start, the characters to type back)."""
+    text = path.read_text(encoding="utf-8")
+    start = sum(len(line) for line in text.splitlines(keepends=True)[: first_line - 1])
+    start += len(text[start:]) - len(text[start:].lstrip(" "))
+    end = text.find("\n", start + count)
+    end = len(text) if end < 0 else end
+    typed = text[start:end]
+    return text[:start] + text[end:], start, typed
+
+
+async def _answer(harness: Any, uri: str, line: int, col: int) -> str:
+    result = await harness.client.text_document_inline_completion_async(
+        types.InlineCompletionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            position=types.Position(line, col),
+            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
+        )
+    )
+    items = list(result.items) if isinstance(result, types.InlineCompletionList) else []
+    return str(items[0].insert_text) if items else ""
+
+
+async def replay(model: str, path: Path, first_line: int, count: int, pause_ms: int) -> list[dict[str, Any]]:
+    """Type ``count`` characters one at a time; per keystroke: latency, cache hit, tokens, prompt."""
+    from ghostline.lsp.client import HarnessClient
+
+    text, start, typed = typing_script(path, first_line, count)
+    options = {"model": {"name": model, "nCtx": 2048}, "completion": {"prefetch": False, "debounceMs": 0}}
+    rows: list[dict[str, Any]] = []
+    async with HarnessClient(options) as harness:
+        while (
+            await harness.client.protocol.send_request_async("ghostline/modelInfo", None)
+        ).state == "loading":
+            await asyncio.sleep(0.2)
+        uri = harness.open(path, text, "python")
+        offset = start
+        for version, ch in enumerate(typed, start=2):
+            before = text[:offset]
+            line, col = before.count("\n"), len(before) - (before.rfind("\n") + 1)
+            harness.change(uri, version, (line, col), (line, col), ch)
+            text, offset = text[:offset] + ch + text[offset:], offset + 1
+            line, col = (line + 1, 0) if ch == "\n" else (line, col + 1)
+            stats0 = await harness.client.protocol.send_request_async("ghostline/stats", None)
+            t0 = time.perf_counter()
+            shown = await _answer(harness, uri, line, col)
+            latency = (time.perf_counter() - t0) * 1000
+            stats = await harness.client.protocol.send_request_async("ghostline/stats", None)
+            hit = stats.cache_hits > stats0.cache_hits
+            model_call = stats.model_calls > stats0.model_calls
+            rows.append(
+                {
+                    "latency_ms": latency,
+                    "cache_hit": hit,
+                    "model_call": model_call,
+                    "shown": shown,
+                    "evaluated": stats.last_evaluated_tokens if model_call else 0,
+                    "generated": stats.last_generated_tokens if model_call else 0,
+                    "prompt": stats.last_prompt if model_call else "",
+                }
+            )
+            await asyncio.sleep(pause_ms / 1000)
+    return rows
+
+
+def raw_latencies(path: str, rows: list[dict[str, Any]]) -> list[float]:
+    """The identical prompts through llama-cpp-python's own completion call (its prefix cache on)."""
+    llama_cpp = _import_llama_cpp()
+    llm = llama_cpp.Llama(model_path=path, n_ctx=2048, n_threads=default_threads(), verbose=True, seed=0)
+    out = []
+    for row in rows:
+        if not row["model_call"]:
+            continue
+        with contextlib.redirect_stderr(io.StringIO()):
+            t0 = time.perf_counter()
+            llm.create_completion(row["prompt"], max_tokens=max(row["generated"], 1), temperature=0.0)
+            out.append((time.perf_counter() - t0) * 1000)
+    llm.close()
+    return out
+
+
+def run_latency_bench(model: str, count: int, pause_ms: int, as_json: bool) -> int:
+    """Replay, then the raw baseline, then print the figures."""
+    path = str(fetch.pull(registry.resolve(model)))
+    rows = asyncio.run(replay(model, SAMPLE, 40, count, pause_ms))
+    raw = raw_latencies(path, rows)
+    all_ms = [r["latency_ms"] for r in rows]
+    model_ms = [r["latency_ms"] for r in rows if r["model_call"]]
+    hit_ms = [r["latency_ms"] for r in rows if r["cache_hit"]]
+    evaluated = [r["evaluated"] for r in rows if r["model_call"]]
+    result = {
+        "model": model,
+        "keystrokes": len(rows),
+        "p50_ms": round(percentile(all_ms, 50), 1),
+        "p95_ms": round(percentile(all_ms, 95), 1),
+        "model_p50_ms": round(percentile(model_ms, 50), 1),
+        "cache_hit_share": round(len(hit_ms) / max(len(rows), 1), 3),
+        "cache_hit_ms_p50": round(percentile(hit_ms, 50), 2),
+        "median_evaluated_tokens": statistics.median(evaluated) if evaluated else 0,
+        "raw_p50_ms": round(percentile(raw, 50), 1),
+        "overhead_ratio": round(percentile(model_ms, 50) / max(percentile(raw, 50), 1e-6), 3),
+    }
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        for key, value in result.items():
+            print(f"{key:<26}{value}")
+    return 0
