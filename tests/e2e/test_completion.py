@@ -20,7 +20,10 @@ from .conftest import change, open_doc, start
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "ghostline", "serve"])
-OPTIONS = {"completion": {"debounceMs": 0, "prefetch": False, "warmup": False}, "model": {"nCtx": 2048}}
+OPTIONS = {  # behaviour, not speed: a generous time budget keeps a busy machine from cutting suggestions
+    "completion": {"debounceMs": 0, "prefetch": False, "warmup": False, "maxLatencyMs": 60000},
+    "model": {"nCtx": 2048},
+}
 CURSOR = "█"
 SOURCES = {
     "python": (

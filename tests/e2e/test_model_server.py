@@ -99,7 +99,10 @@ async def test_corrupt_model_file(model_client: LanguageClient, tmp_path: Path) 
 @pytest.mark.model
 async def test_completion_without_fim_tokens(model_client: LanguageClient) -> None:
     path = fetch.pull(registry.resolve("smollm2-135m"))
-    options = {"model": {"name": str(path), "nCtx": 1024}, "completion": {"debounceMs": 0, "prefetch": False}}
+    options = {
+        "model": {"name": str(path), "nCtx": 1024},
+        "completion": {"debounceMs": 0, "prefetch": False, "maxLatencyMs": 60000},
+    }
     await start(model_client, "visual_studio_code", options)
     assert (await model_info(model_client, {"ready", "error"}))["fim_mode"].startswith("prefix-only")
     uri = "file:///project/smol.py"

@@ -54,11 +54,12 @@ def generate(
     def stop_now() -> bool:
         return guard.done or should_stop() or time.perf_counter() > deadline
 
-    generation = backend.generate(prompt_for(backend, ctx), max_tokens=max_tokens, should_stop=stop_now)
-    for piece in generation:
+    stop = ["\n"] if ctx.mode == "single" else None  # end a single line in the worker, without another eval
+    generation = backend.generate(
+        prompt_for(backend, ctx), max_tokens=max_tokens, stop=stop, should_stop=stop_now
+    )
+    for piece in generation:  # runs to the end: once the guard is done the model stops within a token
         guard.feed(piece)
-        if guard.done:
-            break
     raw = unheal(ctx.line_before, guard.finish())
     line_after = ctx.suffix.split("\n", 1)[0]
     safe = finalize(ctx.language, text, ctx.offset, raw, line_after)
