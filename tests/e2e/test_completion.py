@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,7 +22,11 @@ from ghostline.syntax.cursor import error_count
 from .conftest import change, open_doc, start
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "ghostline", "serve"])
+STATE_DIR = tempfile.mkdtemp(prefix="ghostline-state-")  # acceptance counts, away from the user's own
+SERVER = ClientServerConfig(
+    server_command=[sys.executable, "-m", "ghostline", "serve"],
+    server_env={**os.environ, "GHOSTLINE_STATE_DIR": STATE_DIR},
+)
 OPTIONS = {  # behaviour, not speed: a generous time budget keeps a busy machine from cutting suggestions
     "completion": {"debounceMs": 0, "prefetch": False, "warmup": False, "maxLatencyMs": 60000},
     "model": {"nCtx": 2048},
@@ -166,3 +173,42 @@ async def test_cancelled_request_stops_its_generation(client: LanguageClient) ->
     started = asyncio.get_running_loop().time()
     assert await inline(client, "file:///project/typed.py", types.Position(0, 0)) is not None
     assert asyncio.get_running_loop().time() - started < 30
+
+
+async def test_accepting_shows_the_prefetched_next_suggestion(client: LanguageClient) -> None:
+    prefetching = {**OPTIONS, "completion": {**OPTIONS["completion"], "prefetch": True}}
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=prefetching))
+    text, pos = split("def scale(values, factor):\n    █\n")
+    uri = "file:///project/prefetch.py"
+    open_doc(client, uri, text, "python")
+    [first] = await inline(client, uri, pos)
+    shown = str(first.insert_text)
+    for _ in range(300):  # the prefetch runs while the client is idle
+        if (await request(client, "ghostline/stats"))["prefetches"]:
+            break
+        await asyncio.sleep(0.1)
+    before = await request(client, "ghostline/stats")
+    assert before["prefetches"] >= 1
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="ghostline.accepted", arguments=list(first.command.arguments or [])
+        )
+    )
+    change(client, uri, 2, (pos.line, pos.character), (pos.line, pos.character), shown)
+    end_line = pos.line + shown.count("\n")
+    end_col = len(shown.rsplit("\n", 1)[-1]) + (pos.character if "\n" not in shown else 0)
+    items = await inline(client, uri, types.Position(end_line, end_col))
+    after = await request(client, "ghostline/stats")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=OPTIONS))
+    assert after["model_calls"] == before["model_calls"]  # answered without the model
+    assert after["cache_hits"] == before["cache_hits"] + 1
+    assert after["accepted"] == before["accepted"] + 1
+    assert items and str(items[0].insert_text).strip()
+    printed = subprocess.run(
+        [sys.executable, "-m", "ghostline", "stats"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "GHOSTLINE_STATE_DIR": STATE_DIR},
+    ).stdout
+    assert "accepted 1" in printed
