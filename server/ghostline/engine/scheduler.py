@@ -16,6 +16,7 @@ class Scheduler:
 
     def __init__(self) -> None:
         self._tickets = itertools.count(1)
+        self._newest = 0
         self._latest: dict[str, int] = {}
         self._stops: dict[str, threading.Event] = {}
         self.superseded = 0
@@ -25,9 +26,14 @@ class Scheduler:
         """Whether ``ticket`` is still the newest request for ``key``."""
         return self._latest.get(key) == ticket
 
+    @property
+    def newest(self) -> int:
+        """The last ticket handed out, for any document (background work yields to any newer request)."""
+        return self._newest
+
     def take_ticket(self, key: str) -> int:
         """Register a new request for ``key``; any running job for it is told to stop."""
-        ticket = next(self._tickets)
+        ticket = self._newest = next(self._tickets)
         self._latest[key] = ticket
         if (running := self._stops.get(key)) is not None:
             running.set()

@@ -89,16 +89,18 @@ class CompletionService:
             self._spawn(self._prefetch(doc, before, after, result.text, backend, settings, others, ticket))
         return result
 
-    def warm(self, doc: Document, pos: Pos, backend: Backend, settings: CompletionSettings) -> None:
-        """Evaluate the prompt for ``pos`` in the background; any request for the document stops it."""
+    def warm(
+        self, doc: Document, pos: Pos, backend: Backend, settings: CompletionSettings, others: list[Document]
+    ) -> None:
+        """Evaluate the prompt for ``pos`` in the background; any newer request (any document) stops it."""
         if not settings.warmup:
             return
         ticket = self.scheduler.take_ticket(doc.uri)
-        ctx = self.builder.build(doc, pos, settings, [])
+        ctx = self.builder.build(doc, pos, settings, others)
         prompt = completion.prompt_for(backend, ctx)
 
         def job(should_stop: Callable[[], bool]) -> None:
-            backend.warm(prompt, should_stop)
+            backend.warm(prompt, lambda: should_stop() or self.scheduler.newest != ticket)
 
         self.counters.warmups += 1
         self._spawn(self.scheduler.run(doc.uri, ticket, 150, job))
@@ -123,8 +125,8 @@ class CompletionService:
         ctx = self.builder.build(future, pos, settings, others)
         deadline = time.perf_counter() + settings.max_latency_ms / 1000
 
-        def stale() -> bool:
-            return not self.scheduler.is_latest(doc.uri, ticket)
+        def stale() -> bool:  # any newer request, for any document, wins over a guess
+            return self.scheduler.newest != ticket
 
         result = await asyncio.to_thread(
             completion.generate, backend, ctx, future.text, settings, stale, deadline

@@ -24,7 +24,10 @@ def register(server: GhostlineServer) -> None:
         ls.documents[item.uri] = doc
         diagnostics.schedule(ls, item.uri, delay_ms=0)
         if ls.backend is not None and doc.language is not None:
-            ls.completions.warm(doc, doc.position_at(len(doc.text)), ls.backend, ls.settings.completion)
+            others = [d for d in ls.documents.values() if d is not doc]
+            ls.completions.warm(
+                doc, doc.position_at(len(doc.text)), ls.backend, ls.settings.completion, others
+            )
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: GhostlineServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -81,7 +84,10 @@ def _warm_new_line(
     ):
         return
     start = doc.offset_at(Pos(last.range.start.line, last.range.start.character))
-    ls.completions.warm(doc, doc.position_at(start + len(last.text)), ls.backend, ls.settings.completion)
+    others = [d for d in ls.documents.values() if d is not doc]
+    ls.completions.warm(
+        doc, doc.position_at(start + len(last.text)), ls.backend, ls.settings.completion, others
+    )
 
 
 def _adopt(
