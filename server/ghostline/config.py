@@ -21,6 +21,16 @@ class DiagnosticsSettings:
 
 
 @dataclass(frozen=True)
+class ComplexitySettings:
+    """Cyclomatic complexity hints (no model involved)."""
+
+    enabled: bool = True
+    """Report functions whose cyclomatic complexity is above the threshold."""
+    threshold: int = 10
+    """Functions above this complexity get an Information diagnostic on their name."""
+
+
+@dataclass(frozen=True)
 class ModelSettings:
     """The embedded model."""
 
@@ -72,6 +82,7 @@ class Settings:
 
     diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
     completion: CompletionSettings = field(default_factory=CompletionSettings)
+    complexity: ComplexitySettings = field(default_factory=ComplexitySettings)
     model: ModelSettings = field(default_factory=ModelSettings)
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     """How much the server logs to stderr / window/logMessage."""

@@ -5,8 +5,48 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ghostline.engine.document import Document
+from ghostline.syntax.complexity import complexities
 
 SOURCE = "ghostline"
+
+
+def complexity_diagnostics(doc: Document, threshold: int) -> list[types.Diagnostic]:
+    """Information diagnostics on the names of functions more complex than ``threshold``."""
+    if doc.syntax is None or doc.language is None:
+        return []
+    out = []
+    for c in complexities(doc.language, doc.syntax.root):
+        if c.value > threshold:
+            name = c.definition.name_node
+            start, end = doc.position_of_point(*name.start_point), doc.position_of_point(*name.end_point)
+            out.append(
+                types.Diagnostic(
+                    range=types.Range(
+                        types.Position(start.line, start.character), types.Position(end.line, end.character)
+                    ),
+                    message=f"'{c.definition.name}' has cyclomatic complexity {c.value} "
+                    f"(threshold {threshold}); consider splitting it",
+                    severity=types.DiagnosticSeverity.Information,
+                    source=SOURCE,
+                    code="complexity/cyclomatic",
+                )
+            )
+    return out
+
+
+def complexity_at(doc: Document, line: int, character: int) -> tuple[str, int, types.Range] | None:
+    """(name, complexity, name range) of the function whose name is under the position."""
+    if doc.syntax is None or doc.language is None:
+        return None
+    for c in complexities(doc.language, doc.syntax.root):
+        name = c.definition.name_node
+        start, end = doc.position_of_point(*name.start_point), doc.position_of_point(*name.end_point)
+        if (start.line, start.character) <= (line, character) <= (end.line, end.character):
+            rng = types.Range(
+                types.Position(start.line, start.character), types.Position(end.line, end.character)
+            )
+            return c.definition.name, c.value, rng
+    return None
 
 
 def syntax_diagnostics(doc: Document, limit: int = 100) -> list[types.Diagnostic]:

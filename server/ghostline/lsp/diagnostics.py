@@ -6,7 +6,7 @@ import asyncio
 
 from lsprotocol import types
 
-from ghostline.engine.diagnostics import syntax_diagnostics
+from ghostline.engine.diagnostics import complexity_diagnostics, syntax_diagnostics
 from ghostline.lsp.server import GhostlineServer
 
 
@@ -25,11 +25,10 @@ def publish(ls: GhostlineServer, uri: str) -> None:
     doc = ls.documents.get(uri)
     if doc is None:
         return
-    found = (
-        syntax_diagnostics(doc, ls.settings.diagnostics.max_problems)
-        if ls.settings.diagnostics.enabled
-        else []
-    )
+    settings = ls.settings
+    found = syntax_diagnostics(doc, settings.diagnostics.max_problems) if settings.diagnostics.enabled else []
+    if settings.complexity.enabled:
+        found += complexity_diagnostics(doc, settings.complexity.threshold)
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=doc.version)
     )

@@ -1,0 +1,24 @@
+"""textDocument/hover: cyclomatic complexity over a function's name."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from ghostline.engine.diagnostics import complexity_at
+from ghostline.lsp.server import GhostlineServer
+
+
+def register(server: GhostlineServer) -> None:
+    """Register the hover handler."""
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: GhostlineServer, params: types.HoverParams) -> types.Hover | None:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return None
+        found = complexity_at(doc, params.position.line, params.position.character)
+        if found is None:
+            return None
+        name, value, rng = found
+        text = f"**{name}**: cyclomatic complexity {value} (threshold {ls.settings.complexity.threshold})"
+        return types.Hover(contents=types.MarkupContent(types.MarkupKind.Markdown, text), range=rng)
