@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ghostline import __version__, config
-from ghostline.commands import bench, check, complete, model
+from ghostline.commands import action, bench, check, complete, model
 
 
 def _tcp_address(value: str) -> tuple[str, int]:
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_parser(sub)
     model.add_parser(sub)
     complete.add_parser(sub)
+    action.add_parser(sub)
     bench.add_parser(sub)
 
     demo = sub.add_parser("demo", help="open a sample file through a real LSP client and show the results")
@@ -65,5 +66,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bench": bench.run,
         "complete": complete.run,
         "stats": complete.run_stats,
+        "action": action.run,
     }
     return commands[args.command](args)

@@ -87,3 +87,14 @@ def test_stop_strings_are_never_emitted(smollm: LlamaBackend) -> None:
         "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n", max_tokens=64, stop=["\n\n"]
     ).text()
     assert "\n\n" not in text
+
+
+def test_calls_after_close_fail_fast(smollm_path: object) -> None:
+    from ghostline.model.errors import ModelError
+
+    backend = LlamaBackend(str(smollm_path), n_ctx=256)
+    backend.close()
+    with pytest.raises(ModelError, match="unloaded"):
+        backend.warm("def f():")
+    with pytest.raises(ModelError, match="unloaded"):
+        backend.generate("def f():", max_tokens=2).text()

@@ -17,6 +17,7 @@ from ghostline.engine.context import ContextBuilder
 from ghostline.engine.document import Document, Pos
 from ghostline.engine.scheduler import Scheduler
 from ghostline.model.backend import Backend
+from ghostline.model.errors import ModelError
 
 log = logging.getLogger("ghostline")
 
@@ -100,7 +101,10 @@ class CompletionService:
         prompt = completion.prompt_for(backend, ctx)
 
         def job(should_stop: Callable[[], bool]) -> None:
-            backend.warm(prompt, lambda: should_stop() or self.scheduler.newest != ticket)
+            try:
+                backend.warm(prompt, lambda: should_stop() or self.scheduler.newest != ticket)
+            except ModelError as exc:  # unloaded meanwhile (shutdown, model change)
+                log.info("warm-up skipped: %s", exc)
 
         self.counters.warmups += 1
         self._spawn(self.scheduler.run(doc.uri, ticket, 150, job))
@@ -128,9 +132,12 @@ class CompletionService:
         def stale() -> bool:  # any newer request, for any document, wins over a guess
             return self.scheduler.newest != ticket
 
-        result = await asyncio.to_thread(
-            completion.generate, backend, ctx, future.text, settings, stale, deadline
-        )
+        try:
+            result = await asyncio.to_thread(
+                completion.generate, backend, ctx, future.text, settings, stale, deadline
+            )
+        except ModelError:  # unloaded meanwhile
+            return
         if result.text and not stale():
             self.counters.prefetches += 1
             self.cache.put(before + shown, after, result.text)

@@ -68,7 +68,7 @@ def set_state(ls: GhostlineServer, state: str, message: str = "") -> None:
 
 async def _load(ls: GhostlineServer, settings: ModelSettings) -> None:
     loop = asyncio.get_running_loop()
-    token = await _progress_token(ls)
+    token = await progress_token(ls)
     set_state(ls, "loading", f"loading {settings.name}")
     _progress(
         ls,
@@ -96,18 +96,23 @@ async def _load(ls: GhostlineServer, settings: ModelSettings) -> None:
     log.info("model ready: %s (%s, %s)", facts.name, facts.architecture, facts.fim_mode)
 
 
-async def _progress_token(ls: GhostlineServer) -> str | None:
+async def progress_token(ls: GhostlineServer, prefix: str = "ghostline-model") -> str | None:
     """A server-created progress token, when the client supports work-done progress."""
     window = ls.client_capabilities.window if ls.client_capabilities else None
     if not (window and window.work_done_progress):
         return None
-    token = f"ghostline-model-{uuid.uuid4().hex[:8]}"
+    token = f"{prefix}-{uuid.uuid4().hex[:8]}"
     try:
         await asyncio.wait_for(ls.protocol.progress.create_async(token), 10)
     except Exception as exc:  # noqa: BLE001 - a client that refuses just gets no progress
         log.warning("client refused a progress token: %s", exc)
         return None
     return token
+
+
+def progress(ls: GhostlineServer, token: str | None, value: Any) -> None:
+    """Send one $/progress value (nothing when there is no token)."""
+    _progress(ls, token, value)
 
 
 def _progress(ls: GhostlineServer, token: str | None, value: Any) -> None:

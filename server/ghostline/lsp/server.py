@@ -88,10 +88,10 @@ class ClientLogHandler(logging.Handler):
 
 def create_server() -> GhostlineServer:
     """A server with every feature registered."""
-    from ghostline.lsp import completion, hover, lifecycle, model_host, symbols, sync
+    from ghostline.lsp import code_actions, completion, hover, lifecycle, model_host, symbols, sync
 
     server = GhostlineServer()
-    for module in (lifecycle, sync, symbols, model_host, completion, hover):
+    for module in (lifecycle, sync, symbols, model_host, completion, hover, code_actions):
         module.register(server)
     return server
 

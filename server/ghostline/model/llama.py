@@ -69,7 +69,10 @@ class LlamaBackend:
         resources.check_memory(header, n_ctx)
         if adapter and not os.path.isfile(adapter):
             raise ModelError(f"LoRA adapter not found: {adapter}", "model/adapter-missing")
-        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[Callable[[], None], Callable[[BaseException], None]] | None] = (
+            queue.Queue()
+        )
+        self._closed = False
         self._thread = threading.Thread(target=self._loop, name="ghostline-model", daemon=True)
         self._thread.start()
         layers = n_gpu_layers if n_gpu_layers >= 0 else (-1 if gpu_offload_supported() else 0)
@@ -105,8 +108,27 @@ class LlamaBackend:
 
     # -- worker thread -------------------------------------------------------------------------------
     def _loop(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            job()
+        while (item := self._jobs.get()) is not None:
+            item[0]()
+        self._fail_pending()
+
+    def _submit(self, run: Callable[[], None], fail: Callable[[BaseException], None]) -> None:
+        """Queue a job for the worker; once the model is closed, fail it at once instead."""
+        if self._closed:
+            fail(ModelError("the model was unloaded", "model/closed"))
+            return
+        self._jobs.put((run, fail))
+        if self._closed:
+            self._fail_pending()
+
+    def _fail_pending(self) -> None:
+        while True:
+            try:
+                item = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            if item is not None:
+                item[1](ModelError("the model was unloaded", "model/closed"))
 
     def _call(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` on the worker thread and wait for its result."""
@@ -118,7 +140,7 @@ class LlamaBackend:
             except BaseException as exc:  # noqa: BLE001 - handed to the caller
                 future.set_exception(exc)
 
-        self._jobs.put(job)
+        self._submit(job, future.set_exception)
         return future.result()
 
     def _load(self, path: str, architecture: str, options: dict[str, Any]) -> Any:
@@ -193,15 +215,21 @@ class LlamaBackend:
             finally:
                 out.put(_DONE)
 
-        self._jobs.put(job)
+        def fail(exc: BaseException) -> None:
+            out.put(exc)
+            out.put(_DONE)
+
+        self._submit(job, fail)
         return Generation(_drain(out, cancelled), stats)
 
     def close(self) -> None:
         """Stop the worker and free the model."""
-        if self._thread.is_alive():
+        if self._thread.is_alive() and not self._closed:
             self._call(self._free)
+            self._closed = True
             self._jobs.put(None)
             self._thread.join(timeout=10)
+            self._fail_pending()
 
     def _free(self) -> None:
         if self._llm is not None:

@@ -19,6 +19,8 @@ class Definition:
     name_node: Node
     body: Node | None
     doc: Node | None
+    doc_end: Node | None = None
+    """The last node of the doc (a run of ``///`` comments spans several)."""
 
 
 def find_definitions(language: str, root: Node) -> list[Definition]:
@@ -30,7 +32,8 @@ def find_definitions(language: str, root: Node) -> list[Definition]:
             continue
         node, name = caps[kind][0], caps["name"][0]
         key = (node.start_byte, node.end_byte)
-        doc = caps.get("doc", [None])[0]
+        docs = sorted(caps.get("doc", []), key=lambda n: n.start_byte)
+        doc = docs[0] if docs else None
         if key in found and (found[key].doc is not None or doc is None):
             continue
         found[key] = Definition(
@@ -40,5 +43,6 @@ def find_definitions(language: str, root: Node) -> list[Definition]:
             name,
             caps.get("body", [None])[0],
             doc,
+            docs[-1] if docs else None,
         )
     return sorted(found.values(), key=lambda d: (d.node.start_byte, -d.node.end_byte))

@@ -1,0 +1,1 @@
+"""Code actions: each computes a minimal edit from a document, a position and (mostly) the model."""

@@ -1,0 +1,139 @@
+"""Docstrings and doc comments, placed where each language expects them (PEP 257, JSDoc, ///, // Name, …)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ghostline.engine.actions.edits import Edit, line_ending
+from ghostline.engine.actions.fill import SLOT, fill_slots
+from ghostline.engine.document import Document, Pos
+from ghostline.engine.text import to_bytes
+from ghostline.model.backend import Backend
+from ghostline.syntax.definitions import Definition, find_definitions
+from ghostline.syntax.signature import parameter_names, returns_value
+
+_WRAPPERS = {"export_statement", "decorated_definition", "template_declaration"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The definition a docstring is for, and whether it has one already."""
+
+    definition: Definition
+    has_doc: bool
+
+
+def target_at(doc: Document, pos: Pos) -> Target | None:
+    """The innermost function, method or class around the cursor."""
+    if doc.syntax is None or doc.language is None:
+        return None
+    byte = len(to_bytes(doc.text[: doc.offset_at(pos)]))
+    inside = [
+        d
+        for d in find_definitions(doc.language, doc.syntax.root)
+        if d.node.start_byte <= byte <= d.node.end_byte
+    ]
+    if not inside:
+        return None
+    best = max(inside, key=lambda d: d.node.start_byte)
+    return Target(best, best.doc is not None)
+
+
+def generate_docstring(
+    doc: Document, target: Target, backend: Backend, should_stop: Callable[[], bool] = lambda: False
+) -> Edit:
+    """The edit that inserts (or, when there is one, replaces) the docstring of ``target``."""
+    assert doc.language is not None
+    d = target.definition
+    params = parameter_names(d.node) if d.kind != "class" else []
+    returns = d.kind != "class" and returns_value(d.node, d.body)
+    nl = line_ending(doc.text)
+    if doc.language == "python":
+        start, end, indent = _python_place(doc, target)
+        template = _python(params, returns, indent, nl)
+    else:
+        start, end, indent = _above_place(doc, target)
+        template = _comment_block(doc.language, d.name, params, returns, indent, nl)
+    fallbacks = [f"{d.name.replace('_', ' ')}."] + [f"the {p}." for p in params] + ["the result."]
+    body = fill_slots(backend, doc.text[:start], template, doc.text[end:], fallbacks, should_stop)
+    return Edit(start, end, body)
+
+
+def _offset(doc: Document, node_byte: int) -> int:
+    return len(to_bytes(doc.text)[:node_byte].decode("utf-8", "replace"))
+
+
+def _line_start(doc: Document, offset: int) -> int:
+    return doc.text.rfind("\n", 0, offset) + 1
+
+
+def _python_place(doc: Document, target: Target) -> tuple[int, int, str]:
+    """Insert before the first statement of the body (or replace the existing docstring)."""
+    d = target.definition
+    assert d.body is not None
+    first = d.doc.parent if (target.has_doc and d.doc is not None and d.doc.parent is not None) else None
+    anchor = first if first is not None else (d.body.named_children[0] if d.body.named_children else d.body)
+    at = _offset(doc, anchor.start_byte)
+    line_start = _line_start(doc, at)
+    indent = doc.text[line_start:at] if not doc.text[line_start:at].strip() else " " * 4
+    if first is not None:
+        return line_start, _offset(doc, first.end_byte), indent
+    return line_start, line_start, indent
+
+
+def _above_place(doc: Document, target: Target) -> tuple[int, int, str]:
+    """Insert on the lines above the definition (or replace its doc comment)."""
+    d = target.definition
+    node = d.node.parent if d.node.parent is not None and d.node.parent.type in _WRAPPERS else d.node
+    if target.has_doc and d.doc is not None:
+        last = d.doc_end or d.doc
+        start = _line_start(doc, _offset(doc, d.doc.start_byte))
+        end = doc.text.find("\n", _offset(doc, last.end_byte))
+        end = len(doc.text) if end < 0 else end + 1
+    else:
+        start = end = _line_start(doc, _offset(doc, node.start_byte))
+    first_line = doc.text[start : doc.text.find("\n", start) if "\n" in doc.text[start:] else len(doc.text)]
+    return start, end, first_line[: len(first_line) - len(first_line.lstrip(" \t"))]
+
+
+def _python(params: list[str], returns: bool, indent: str, nl: str) -> str:
+    lines = [f'{indent}"""{SLOT}']
+    if params:
+        lines += ["", f"{indent}Args:", *(f"{indent}    {p}: {SLOT}" for p in params)]
+    if returns:
+        lines += ["", f"{indent}Returns:", f"{indent}    {SLOT}"]
+    lines.append(f'{indent}"""' if len(lines) > 1 else "")
+    text = nl.join(line.rstrip() if line.strip() else "" for line in lines)
+    if len(lines) == 2:  # one line: """Summary."""
+        text = f'{indent}"""{SLOT}"""'
+    return text + nl
+
+
+def _comment_block(language: str, name: str, params: list[str], returns: bool, indent: str, nl: str) -> str:
+    if language == "rust":
+        lines = [f"/// {SLOT}"]
+        if params:
+            lines += ["///", "/// # Arguments", "///", *(f"/// * `{p}` - {SLOT}" for p in params)]
+        if returns:
+            lines += ["///", "/// # Returns", "///", f"/// {SLOT}"]
+    elif language == "go":
+        lines = [f"// {name} {SLOT}", *(f"// {p}: {SLOT}" for p in params)]
+        if returns:
+            lines.append(f"// Returns {SLOT}")
+    elif language in ("lua", "bash"):
+        mark = "--" if language == "lua" else "#"
+        lines = [f"{mark} {SLOT}", *(f"{mark} @param {p} {SLOT}" for p in params)]
+        if returns:
+            lines.append(f"{mark} @return {SLOT}")
+    else:  # JSDoc, Javadoc, Doxygen
+        tag = "@returns" if language in ("javascript", "typescript", "tsx") else "@return"
+        brief = "@brief " if language in ("c", "cpp") else ""
+        lines = ["/**", f" * {brief}{SLOT}"]
+        if params or returns:
+            lines.append(" *")
+        lines += [f" * @param {p} {SLOT}" for p in params]
+        if returns:
+            lines.append(f" * {tag} {SLOT}")
+        lines.append(" */")
+    return "".join(f"{indent}{line}{nl}" for line in lines)

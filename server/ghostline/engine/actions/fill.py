@@ -1,0 +1,56 @@
+"""Filling ``{slot}`` placeholders of a template one line at a time with the model (FIM when it has it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ghostline.model.backend import Backend
+
+SLOT = "\x00slot\x00"
+BEFORE_CHARS, AFTER_CHARS = 3000, 2500
+
+
+def fill_slots(
+    backend: Backend,
+    before: str,
+    template: str,
+    after: str,
+    fallbacks: list[str],
+    should_stop: Callable[[], bool] = lambda: False,
+    max_tokens: int = 48,
+) -> str:
+    """``template`` with each SLOT replaced by one generated line (``fallbacks[i]`` when empty).
+
+    ``before``/``after`` are the document text around where the template goes.
+    """
+    done = ""
+    rest = template
+    for i in range(template.count(SLOT)):
+        head, _, rest = rest.partition(SLOT)
+        done += head
+        prefix = (before + done)[-BEFORE_CHARS:]
+        closing = (
+            rest.rstrip("\r\n").rsplit("\n", 1)[-1].replace(SLOT, "") if "\n" in rest.rstrip("\r\n") else ""
+        )
+        suffix = (rest.split("\n", 1)[0].replace(SLOT, "") + "\n" + closing + "\n" + after)[:AFTER_CHARS]
+        fim = backend.facts.fim
+        prompt = fim.build(prefix, suffix) if fim else prefix
+        line = _first_line(backend, prompt, max_tokens, should_stop).replace('"""', "").strip("*/# \t")
+        done += line or fallbacks[i]
+        if should_stop():
+            raise InterruptedError("cancelled")
+    return done + rest
+
+
+def _first_line(backend: Backend, prompt: str, max_tokens: int, should_stop: Callable[[], bool]) -> str:
+    """The first non-empty line the model writes (leading blank lines skipped)."""
+    text, finished = "", False
+
+    def stop() -> bool:
+        return finished or should_stop()
+
+    for piece in backend.generate(prompt, max_tokens=max_tokens, should_stop=stop):
+        if not finished:
+            text += piece
+            finished = "\n" in text.lstrip()
+    return text.strip().split("\n", 1)[0].strip()
