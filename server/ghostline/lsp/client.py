@@ -20,7 +20,14 @@ class HarnessClient:
     ) -> None:
         self.client = LanguageClient("ghostline-harness", "1")
         self.server_args = server_args
-        self.capabilities = types.ClientCapabilities()
+        self.capabilities = types.ClientCapabilities(
+            text_document=types.TextDocumentClientCapabilities(
+                code_action=types.CodeActionClientCapabilities(
+                    data_support=True,
+                    resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"]),
+                )
+            )
+        )
         self.init_options = init_options or {}
         self.diagnostics: dict[str, types.PublishDiagnosticsParams] = {}
         self.messages: list[str] = []

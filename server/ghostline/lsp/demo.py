@@ -50,7 +50,45 @@ async def _demo(file: Path | None) -> int:
         published = await harness.wait_diagnostics(uri, 1)
         _show_diagnostics(path.name, text, published.diagnostics)
         await _show_completion(harness, path.with_name("demo_completion.py"))
+        await _show_docstring(harness, path.with_name("demo_docstring.py"))
     return 0
+
+
+DOCSTRING_SAMPLE = (
+    "def moving_average(values, window):\n"
+    "    return [sum(values[i:i + window]) / window\n"
+    "            for i in range(len(values) - window + 1)]\n"
+)
+
+
+async def _show_docstring(harness: HarnessClient, path: Path) -> None:
+    print('\nCode action "Generate docstring" (computed on resolve by the model):')
+    uri = harness.open(path, DOCSTRING_SAMPLE, "python")
+    at = types.Position(0, 6)
+    listed = await harness.client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), types.Range(at, at), types.CodeActionContext([])
+        )
+    )
+    actions = [a for a in listed or [] if isinstance(a, types.CodeAction)]
+    if not actions:
+        print("  (no action offered: is the model ready?)")
+        return
+    resolved = await harness.client.code_action_resolve_async(actions[0])
+    edits = resolved.edit.document_changes if resolved.edit else None
+    change = edits[0] if edits else None
+    if not isinstance(change, types.TextDocumentEdit):
+        print("  (no edit)")
+        return
+    lines = DOCSTRING_SAMPLE.split("\n")
+    for edit in change.edits:
+        if not isinstance(edit, types.TextEdit):
+            continue
+        row = edit.range.start.line
+        lines[row:row] = edit.new_text.rstrip("\n").split("\n")
+    print(f"  {actions[0].title}")
+    for line in lines:
+        print(f"    {line}")
 
 
 async def _show_completion(harness: HarnessClient, path: Path) -> None:
