@@ -10,6 +10,12 @@ from ghostline.syntax.complexity import complexities
 SOURCE = "ghostline"
 
 
+def lsp_range(doc: Document, start: tuple[int, int], end: tuple[int, int]) -> types.Range:
+    """The LSP range of two tree-sitter (row, byte column) points, in the document's encoding."""
+    s, e = doc.position_of_point(*start), doc.position_of_point(*end)
+    return types.Range(types.Position(s.line, s.character), types.Position(e.line, e.character))
+
+
 def complexity_diagnostics(doc: Document, threshold: int) -> list[types.Diagnostic]:
     """Information diagnostics on the names of functions more complex than ``threshold``."""
     if doc.syntax is None or doc.language is None:
@@ -18,12 +24,9 @@ def complexity_diagnostics(doc: Document, threshold: int) -> list[types.Diagnost
     for c in complexities(doc.language, doc.syntax.root):
         if c.value > threshold:
             name = c.definition.name_node
-            start, end = doc.position_of_point(*name.start_point), doc.position_of_point(*name.end_point)
             out.append(
                 types.Diagnostic(
-                    range=types.Range(
-                        types.Position(start.line, start.character), types.Position(end.line, end.character)
-                    ),
+                    range=lsp_range(doc, name.start_point, name.end_point),
                     message=f"'{c.definition.name}' has cyclomatic complexity {c.value} "
                     f"(threshold {threshold}); consider splitting it",
                     severity=types.DiagnosticSeverity.Information,
@@ -40,11 +43,8 @@ def complexity_at(doc: Document, line: int, character: int) -> tuple[str, int, t
         return None
     for c in complexities(doc.language, doc.syntax.root):
         name = c.definition.name_node
-        start, end = doc.position_of_point(*name.start_point), doc.position_of_point(*name.end_point)
-        if (start.line, start.character) <= (line, character) <= (end.line, end.character):
-            rng = types.Range(
-                types.Position(start.line, start.character), types.Position(end.line, end.character)
-            )
+        rng = lsp_range(doc, name.start_point, name.end_point)
+        if (rng.start.line, rng.start.character) <= (line, character) <= (rng.end.line, rng.end.character):
             return c.definition.name, c.value, rng
     return None
 
@@ -53,14 +53,9 @@ def syntax_diagnostics(doc: Document, limit: int = 100) -> list[types.Diagnostic
     """Error diagnostics for every syntax problem, ranges in the document's position encoding."""
     out: list[types.Diagnostic] = []
     for problem in doc.problems()[:limit]:
-        start = doc.position_of_point(*problem.start)
-        end = doc.position_of_point(*problem.end)
         out.append(
             types.Diagnostic(
-                range=types.Range(
-                    types.Position(start.line, start.character),
-                    types.Position(end.line, end.character),
-                ),
+                range=lsp_range(doc, problem.start, problem.end),
                 message=problem.message,
                 severity=types.DiagnosticSeverity.Error,
                 source=SOURCE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from ghostline.engine.diagnostics import lsp_range
 from ghostline.engine.document import Document
 from ghostline.syntax.definitions import find_definitions
 
@@ -25,8 +26,8 @@ def document_symbols(doc: Document) -> list[types.DocumentSymbol]:
         symbol = types.DocumentSymbol(
             name=d.name or "<anonymous>",
             kind=_KINDS.get(d.kind, types.SymbolKind.Function),
-            range=_range(doc, d.node.start_point, d.node.end_point),
-            selection_range=_range(doc, d.name_node.start_point, d.name_node.end_point),
+            range=lsp_range(doc, d.node.start_point, d.node.end_point),
+            selection_range=lsp_range(doc, d.name_node.start_point, d.name_node.end_point),
             children=children,
         )
         while stack and stack[-1][0] <= d.node.start_byte:
@@ -34,8 +35,3 @@ def document_symbols(doc: Document) -> list[types.DocumentSymbol]:
         (stack[-1][1] if stack else roots).append(symbol)
         stack.append((d.node.end_byte, children))
     return roots
-
-
-def _range(doc: Document, start: tuple[int, int], end: tuple[int, int]) -> types.Range:
-    s, e = doc.position_of_point(*start), doc.position_of_point(*end)
-    return types.Range(types.Position(s.line, s.character), types.Position(e.line, e.character))

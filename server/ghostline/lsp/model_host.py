@@ -70,7 +70,7 @@ async def _load(ls: GhostlineServer, settings: ModelSettings) -> None:
     loop = asyncio.get_running_loop()
     token = await progress_token(ls)
     set_state(ls, "loading", f"loading {settings.name}")
-    _progress(
+    progress(
         ls,
         token,
         types.WorkDoneProgressBegin(title="Ghostline", message=f"model {settings.name}", percentage=0),
@@ -79,18 +79,18 @@ async def _load(ls: GhostlineServer, settings: ModelSettings) -> None:
     def on_progress(done: int, total: int, message: str) -> None:
         pct = int(done * 100 / total) if total else None
         value = types.WorkDoneProgressReport(message=message, percentage=pct)
-        loop.call_soon_threadsafe(_progress, ls, token, value)
+        loop.call_soon_threadsafe(progress, ls, token, value)
 
     try:
         unload(ls)
         ls.backend = await asyncio.to_thread(loader.load, settings, on_progress)
     except ModelError as exc:
-        _progress(ls, token, types.WorkDoneProgressEnd(message="failed"))
+        progress(ls, token, types.WorkDoneProgressEnd(message="failed"))
         set_state(ls, "error", exc.message)
         log.error("model: %s", exc.message)
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"Ghostline: {exc.message}"))
         return
-    _progress(ls, token, types.WorkDoneProgressEnd(message="ready"))
+    progress(ls, token, types.WorkDoneProgressEnd(message="ready"))
     facts = ls.backend.facts
     set_state(ls, "ready", f"{facts.name}: {facts.fim_mode}")
     log.info("model ready: %s (%s, %s)", facts.name, facts.architecture, facts.fim_mode)
@@ -112,10 +112,6 @@ async def progress_token(ls: GhostlineServer, prefix: str = "ghostline-model") -
 
 def progress(ls: GhostlineServer, token: str | None, value: Any) -> None:
     """Send one $/progress value (nothing when there is no token)."""
-    _progress(ls, token, value)
-
-
-def _progress(ls: GhostlineServer, token: str | None, value: Any) -> None:
     if token is None:
         return
     if isinstance(value, types.WorkDoneProgressBegin):
