@@ -35,6 +35,8 @@ class GhostlineServer(LanguageServer):
         self.documents: dict[str, Document] = {}
         self.settings = config.Settings()
         self.diagnostic_timers: dict[str, asyncio.TimerHandle] = {}
+        self.complexity: dict[str, list[types.Diagnostic]] = {}
+        """Last complexity hints per document, refreshed on a slower timer than syntax diagnostics."""
         self.overrides: dict[str, Any] = {}
         self.no_model = False
         self.backend: Backend | None = None
