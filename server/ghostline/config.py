@@ -18,6 +18,8 @@ class DiagnosticsSettings:
     """Wait this long after the last change before publishing diagnostics."""
     max_problems: int = 100
     """At most this many syntax problems per document."""
+    ai: Literal["off", "onSave"] = "off"
+    """AI review: on save, the model points out likely bugs in changed functions (Information, opt-in)."""
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ async def test_docstring_lands_where_the_language_expects_it(client: LanguageCli
     ext, language_id, source, (line, col) = SOURCES[language]
     uri = f"file:///project/doc_{language}.{ext}"
     open_doc(client, uri, source, language_id)
-    [action] = [a for a in await actions_at(client, uri, line, col) if "Generate" in a.title]
+    [action] = [a for a in await actions_at(client, uri, line, col) if " doc" in a.title]
     assert action.edit is None  # listing is instant; the model runs on resolve
     resolved = await client.code_action_resolve_async(action)
     assert resolved.edit is not None
@@ -115,4 +115,5 @@ async def test_regenerate_offered_when_a_docstring_exists(client: LanguageClient
     uri = "file:///project/has_doc.py"
     open_doc(client, uri, 'def f(a):\n    """Old."""\n    return a\n', "python")
     titles = [a.title for a in await actions_at(client, uri, 0, 4)]
-    assert titles == ["Ghostline: Regenerate docstring for 'f'"]
+    assert "Ghostline: Regenerate docstring for 'f'" in titles
+    assert not any("Generate docstring" in t for t in titles)

@@ -43,6 +43,7 @@ def generate(
     settings: CompletionSettings,
     should_stop: Callable[[], bool],
     deadline: float,
+    temperature: float = 0.0,
 ) -> Suggestion:
     """Run the model for ``ctx`` (the document's ``text`` is used to check the result's syntax)."""
     start = time.perf_counter()
@@ -56,7 +57,11 @@ def generate(
 
     stop = ["\n"] if ctx.mode == "single" else None  # end a single line in the worker, without another eval
     generation = backend.generate(
-        prompt_for(backend, ctx), max_tokens=max_tokens, stop=stop, should_stop=stop_now
+        prompt_for(backend, ctx),
+        max_tokens=max_tokens,
+        stop=stop,
+        temperature=temperature,
+        should_stop=stop_now,
     )
     for piece in generation:  # runs to the end: once the guard is done the model stops within a token
         guard.feed(piece)

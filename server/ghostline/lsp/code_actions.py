@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
 from ghostline.engine.actions import catalog
-from ghostline.engine.actions.edits import Edit
+from ghostline.engine.actions.edits import ActionFailed, Edit
+from ghostline.engine.actions.repair import Problem
 from ghostline.engine.document import Document, Pos
 from ghostline.lsp import model_host
 from ghostline.lsp.server import GhostlineServer
@@ -31,27 +33,65 @@ def register(server: GhostlineServer) -> None:
             return []
         start = params.range.start
         data = {"uri": doc.uri, "version": doc.version, "line": start.line, "character": start.character}
+        diagnostics = _diagnostics(doc, params)
+        problems = [_problem(doc, d) for d in diagnostics]
         resolvable = _client_resolves_edits(ls)
         actions = []
-        for offer in catalog.offers(doc, Pos(start.line, start.character)):
-            payload = {**data, "action": offer.action}
+        for offer in catalog.offers(doc, Pos(start.line, start.character), problems):
+            payload = {**data, **offer.data, "action": offer.action}
             # A client that resolves edits gets data only; others run the command, which applies the edit.
             command = None if resolvable else types.Command(offer.title, RUN, arguments=[payload])
+            fixes = [
+                d
+                for d, p in zip(diagnostics, problems, strict=True)
+                if p.message == offer.data.get("message")
+            ]
             actions.append(
-                types.CodeAction(title=offer.title, kind=offer.kind, data=payload, command=command)
+                types.CodeAction(
+                    title=offer.title,
+                    kind=offer.kind,
+                    data=payload,
+                    command=command,
+                    diagnostics=fixes[:1] or None,
+                    is_preferred=True if fixes else None,
+                )
             )
         return actions
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def resolve(ls: GhostlineServer, action: types.CodeAction) -> types.CodeAction:
         edit = await compute(ls, dict(action.data or {}))
-        return types.CodeAction(title=action.title, kind=action.kind, data=action.data, edit=edit)
+        return types.CodeAction(
+            title=action.title, kind=action.kind, data=action.data, diagnostics=action.diagnostics, edit=edit
+        )
 
     @server.command(RUN)
     async def run_action(ls: GhostlineServer, *args: Any) -> None:
         edit = await compute(ls, dict(args[0]) if args else {})
         if edit is not None:
             await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="Ghostline"))
+
+
+def _diagnostics(doc: Document, params: types.CodeActionParams) -> list[types.Diagnostic]:
+    """The client's diagnostics in range, plus Ghostline's own syntax problems there it did not send."""
+    found = list(params.context.diagnostics)
+    first, last = params.range.start.line, params.range.end.line
+    for p in doc.problems():
+        start, end = doc.position_of_point(*p.start), doc.position_of_point(*p.end)
+        if end.line < first or start.line > last or any(d.message == p.message for d in found):
+            continue
+        rng = types.Range(
+            types.Position(start.line, start.character), types.Position(end.line, end.character)
+        )
+        found.append(types.Diagnostic(rng, p.message, source="ghostline", code=p.code))
+    return found
+
+
+def _problem(doc: Document, d: types.Diagnostic) -> Problem:
+    start = doc.offset_at(Pos(d.range.start.line, d.range.start.character))
+    end = doc.offset_at(Pos(d.range.end.line, d.range.end.character))
+    source = f" ({d.source})" if d.source and d.source != "ghostline" else ""
+    return Problem(d.message + source, start, end)
 
 
 def _client_resolves_edits(ls: GhostlineServer) -> bool:
@@ -70,26 +110,56 @@ async def compute(ls: GhostlineServer, data: dict[str, Any]) -> types.WorkspaceE
     backend, stop = ls.backend, threading.Event()
     pos = Pos(int(data.get("line", 0)), int(data.get("character", 0)))
     token = await model_host.progress_token(ls, "ghostline-action")
-    begin = types.WorkDoneProgressBegin(title="Ghostline", message=str(data.get("action")))
+    begin = types.WorkDoneProgressBegin(title="Ghostline", message=str(data.get("action")), cancellable=True)
     model_host.progress(ls, token, begin)
+    action = str(data.get("action"))
+
+    def job() -> catalog.Result:
+        try:
+            return catalog.run(action, doc, pos, backend, stop.is_set, data)
+        except InterruptedError:
+            ls.actions_cancelled += 1
+            raise
+
     try:
-        edits = await asyncio.to_thread(catalog.run, str(data.get("action")), doc, pos, backend, stop.is_set)
+        result = await asyncio.to_thread(job)
     except asyncio.CancelledError:
         stop.set()
         raise
+    except ActionFailed as exc:
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, str(exc)))
+        return None
+    except InterruptedError:
+        return None
     finally:
         model_host.progress(ls, token, types.WorkDoneProgressEnd())
-    return workspace_edit(doc, edits) if edits else None
+    return workspace_edit(doc, result) if result.edits or result.files else None
 
 
-def workspace_edit(doc: Document, edits: list[Edit]) -> types.WorkspaceEdit:
-    """Minimal TextEdits for a document version."""
-    text_edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = []
+def _text_edits(
+    doc: Document, edits: list[Edit]
+) -> list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit]:
+    out: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = []
     for e in edits:
         start, end = doc.position_at(e.start), doc.position_at(e.end)
         rng = types.Range(
             types.Position(start.line, start.character), types.Position(end.line, end.character)
         )
-        text_edits.append(types.TextEdit(range=rng, new_text=e.new_text))
-    identifier = types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version)
-    return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(identifier, text_edits)])
+        out.append(types.TextEdit(range=rng, new_text=e.new_text))
+    return out
+
+
+def workspace_edit(doc: Document, result: catalog.Result) -> types.WorkspaceEdit:
+    """Minimal TextEdits for a document version, and other files created or edited."""
+    changes: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = []
+    if result.edits:
+        identifier = types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version)
+        changes.append(types.TextDocumentEdit(identifier, _text_edits(doc, result.edits)))
+    for change in result.files:
+        uri = Path(change.path).as_uri()
+        if change.create:
+            changes.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
+        other = Document(uri, change.text, encoding=doc.encoding)
+        identifier = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None)
+        changes.append(types.TextDocumentEdit(identifier, _text_edits(other, change.edits)))
+    return types.WorkspaceEdit(document_changes=changes)

@@ -58,6 +58,7 @@ def register(server: GhostlineServer) -> None:
     def stats(ls: GhostlineServer, params: Any) -> dict[str, Any]:
         counters = vars(ls.completions.counters).copy()
         counters.update(ls.acceptance.totals(), cancelled=ls.completions.scheduler.cancelled)
+        counters.update(actions_cancelled=ls.actions_cancelled, reviewed_functions=ls.reviewed_functions)
         return counters
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from lsprotocol import types
 
+from ghostline.engine.document import Document, Pos
 from ghostline.lsp.client import HarnessClient
 
 SAMPLE = '''"""A sample with a mistake, as a user might leave it mid-edit."""
@@ -49,6 +51,7 @@ async def _demo(file: Path | None) -> int:
         uri = harness.open(path, text, "python" if file is None else "")
         published = await harness.wait_diagnostics(uri, 1)
         _show_diagnostics(path.name, text, published.diagnostics)
+        await _show_repair(harness, uri, text, list(published.diagnostics))
         await _show_completion(harness, path.with_name("demo_completion.py"))
         await _show_docstring(harness, path.with_name("demo_docstring.py"))
     return 0
@@ -64,31 +67,66 @@ DOCSTRING_SAMPLE = (
 async def _show_docstring(harness: HarnessClient, path: Path) -> None:
     print('\nCode action "Generate docstring" (computed on resolve by the model):')
     uri = harness.open(path, DOCSTRING_SAMPLE, "python")
-    at = types.Position(0, 6)
+    await _run_action(harness, uri, DOCSTRING_SAMPLE, types.Position(0, 6), [], "docstring")
+
+
+async def _show_repair(harness: HarnessClient, uri: str, text: str, found: list[types.Diagnostic]) -> None:
+    if not found:
+        return
+    print('Quick fix "Fix with Ghostline" (verified: it parses and compiles before it is offered):')
+    if (await _wait_model(harness)).state != "ready":
+        print("  (model not available)")
+        return
+    await _run_action(harness, uri, text, found[0].range.start, found[:1], "Fix with Ghostline")
+    print()
+
+
+async def _run_action(
+    harness: HarnessClient,
+    uri: str,
+    text: str,
+    at: types.Position,
+    found: list[types.Diagnostic],
+    wanted: str,
+) -> None:
+    """List the actions at ``at``, resolve the one whose title has ``wanted``, print its diff."""
     listed = await harness.client.text_document_code_action_async(
         types.CodeActionParams(
-            types.TextDocumentIdentifier(uri), types.Range(at, at), types.CodeActionContext([])
+            types.TextDocumentIdentifier(uri), types.Range(at, at), types.CodeActionContext(found)
         )
     )
-    actions = [a for a in listed or [] if isinstance(a, types.CodeAction)]
+    actions = [a for a in listed or [] if isinstance(a, types.CodeAction) and wanted in a.title]
     if not actions:
         print("  (no action offered: is the model ready?)")
         return
     resolved = await harness.client.code_action_resolve_async(actions[0])
-    edits = resolved.edit.document_changes if resolved.edit else None
-    change = edits[0] if edits else None
-    if not isinstance(change, types.TextDocumentEdit):
-        print("  (no edit)")
-        return
-    lines = DOCSTRING_SAMPLE.split("\n")
-    for edit in change.edits:
-        if not isinstance(edit, types.TextEdit):
-            continue
-        row = edit.range.start.line
-        lines[row:row] = edit.new_text.rstrip("\n").split("\n")
+    changes = resolved.edit.document_changes if resolved.edit else None
+    change = changes[0] if changes else None
     print(f"  {actions[0].title}")
-    for line in lines:
-        print(f"    {line}")
+    if not isinstance(change, types.TextDocumentEdit):
+        print("  (no safe edit found)")
+        return
+    after = apply_lsp_edits(text, [e for e in change.edits if isinstance(e, types.TextEdit)])
+    diff = difflib.unified_diff(text.splitlines(), after.splitlines(), "before", "after", lineterm="", n=1)
+    for line in list(diff)[2:]:
+        color = "\x1b[32m" if line.startswith("+") else "\x1b[31m" if line.startswith("-") else ""
+        print(f"    {color}{line}\x1b[0m" if color else f"    {line}")
+
+
+def apply_lsp_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """``text`` after LSP TextEdits (UTF-16 positions)."""
+    doc = Document("demo", text)
+    spans = [
+        (
+            doc.offset_at(Pos(e.range.start.line, e.range.start.character)),
+            doc.offset_at(Pos(e.range.end.line, e.range.end.character)),
+            e.new_text,
+        )
+        for e in edits
+    ]
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
 
 
 async def _show_completion(harness: HarnessClient, path: Path) -> None:

@@ -59,6 +59,8 @@ def publish(ls: GhostlineServer, uri: str) -> None:
         if uri not in ls.complexity:
             ls.complexity[uri] = complexity_diagnostics(doc, settings.complexity.threshold)
         found += ls.complexity[uri]
+    if settings.diagnostics.ai != "off":
+        found += ls.ai_findings.get(uri, [])
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=doc.version)
     )
@@ -70,4 +72,8 @@ def clear(ls: GhostlineServer, uri: str) -> None:
         if (pending := ls.diagnostic_timers.pop(key, None)) is not None:
             pending.cancel()
     ls.complexity.pop(uri, None)
+    ls.ai_findings.pop(uri, None)
+    ls.reviewed.pop(uri, None)
+    if (running := ls.reviews.pop(uri, None)) is not None:
+        running[1].set()
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))

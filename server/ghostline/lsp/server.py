@@ -7,6 +7,7 @@ import dataclasses
 import logging
 import os
 import sys
+import threading
 from typing import Any, BinaryIO
 
 from lsprotocol import types
@@ -45,6 +46,15 @@ class GhostlineServer(LanguageServer):
         self.loading: asyncio.Future[None] | None = None
         self.completions = CompletionService()
         self.acceptance = Acceptance()
+        self.reviews: dict[str, tuple[asyncio.Future[None], threading.Event]] = {}
+        """The running AI review per document, and its stop flag."""
+        self.reviewed: dict[str, set[str]] = {}
+        """Fingerprints of the functions already reviewed per document."""
+        self.ai_findings: dict[str, list[types.Diagnostic]] = {}
+        self.reviewed_functions = 0
+        """Functions the AI review has read since the server started."""
+        self.actions_cancelled = 0
+        """Code actions whose generation stopped because the client cancelled them."""
 
     @property
     def encoding(self) -> str:
@@ -90,10 +100,10 @@ class ClientLogHandler(logging.Handler):
 
 def create_server() -> GhostlineServer:
     """A server with every feature registered."""
-    from ghostline.lsp import code_actions, completion, hover, lifecycle, model_host, symbols, sync
+    from ghostline.lsp import code_actions, completion, hover, lifecycle, model_host, review, symbols, sync
 
     server = GhostlineServer()
-    for module in (lifecycle, sync, symbols, model_host, completion, hover, code_actions):
+    for module in (lifecycle, sync, symbols, model_host, completion, hover, code_actions, review):
         module.register(server)
     return server
 

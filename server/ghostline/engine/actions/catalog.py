@@ -3,44 +3,95 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ghostline.engine.actions.docstring import generate_docstring, target_at
-from ghostline.engine.actions.edits import Edit
+from ghostline.engine.actions.edits import Edit, FileChange
+from ghostline.engine.actions.explain import explain_edit
+from ghostline.engine.actions.generate import generate_at, spot_after_comment, spot_after_docstring
+from ghostline.engine.actions.repair import Problem, repair
+from ghostline.engine.actions.testgen import generate_tests
 from ghostline.engine.document import Document, Pos
 from ghostline.model.backend import Backend
 
 REFACTOR = "refactor.rewrite"
+QUICKFIX = "quickfix"
+TESTABLE = ("python", "javascript", "typescript", "tsx")
 
 
 @dataclass(frozen=True)
 class Offer:
-    """An action to list: its title, LSP kind and stable id."""
+    """An action to list: its stable id, title, LSP kind and what it needs to run later."""
 
     action: str
     title: str
     kind: str
+    data: dict[str, Any] = field(default_factory=dict)
 
 
-def offers(doc: Document, pos: Pos) -> list[Offer]:
-    """The actions available at ``pos`` (no model call)."""
-    found: list[Offer] = []
+@dataclass
+class Result:
+    """What an action changes: edits to the document, and other files (created when new)."""
+
+    edits: list[Edit] = field(default_factory=list)
+    files: list[FileChange] = field(default_factory=list)
+
+
+def offers(doc: Document, pos: Pos, problems: list[Problem] | None = None) -> list[Offer]:
+    """The actions available at ``pos`` for the given diagnostics there (no model call)."""
+    found = [
+        Offer("fix", f"Fix with Ghostline: {_short(p.message)}", QUICKFIX, _problem_data(p))
+        for p in problems or []
+    ]
+    if spot_after_comment(doc, pos) is not None:
+        found.append(Offer("generate", "Ghostline: Generate code from comment", REFACTOR))
+    elif spot_after_docstring(doc, pos) is not None:
+        found.append(Offer("generate", "Ghostline: Generate function body from docstring", REFACTOR))
     target = target_at(doc, pos)
     if target is not None:
         what = "docstring" if doc.language == "python" else "doc comment"
         name = target.definition.name
-        if target.has_doc:
-            found.append(Offer("docstring", f"Ghostline: Regenerate {what} for '{name}'", REFACTOR))
-        else:
-            found.append(Offer("docstring", f"Ghostline: Generate {what} for '{name}'", REFACTOR))
+        verb = "Regenerate" if target.has_doc else "Generate"
+        found.append(Offer("docstring", f"Ghostline: {verb} {what} for '{name}'", REFACTOR))
+        found.append(Offer("explain", f"Ghostline: Explain '{name}'", REFACTOR))
+        if target.definition.kind == "function" and doc.language in TESTABLE:
+            found.append(Offer("tests", f"Ghostline: Generate tests for '{name}'", REFACTOR))
     return found
 
 
+def _short(message: str) -> str:
+    line = message.strip().split("\n", 1)[0]
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
+def _problem_data(problem: Problem) -> dict[str, Any]:
+    return {"message": problem.message, "start": problem.start, "end": problem.end}
+
+
 def run(
-    action: str, doc: Document, pos: Pos, backend: Backend, should_stop: Callable[[], bool] = lambda: False
-) -> list[Edit]:
-    """Compute an offered action's edits (empty when it no longer applies)."""
+    action: str,
+    doc: Document,
+    pos: Pos,
+    backend: Backend,
+    should_stop: Callable[[], bool] = lambda: False,
+    data: dict[str, Any] | None = None,
+) -> Result:
+    """Compute an offered action (empty when it no longer applies; ActionFailed when nothing is safe)."""
+    data = data or {}
+    if action == "fix":
+        problem = Problem(str(data.get("message", "")), int(data.get("start", 0)), int(data.get("end", 0)))
+        return Result([repair(doc, problem, backend, should_stop)])
+    if action == "generate":
+        spot = spot_after_comment(doc, pos) or spot_after_docstring(doc, pos)
+        return Result([generate_at(doc, spot, backend, should_stop=should_stop)] if spot else [])
+    target = target_at(doc, pos)
+    if target is None:
+        return Result()
     if action == "docstring":
-        target = target_at(doc, pos)
-        return [generate_docstring(doc, target, backend, should_stop)] if target is not None else []
+        return Result([generate_docstring(doc, target, backend, should_stop)])
+    if action == "explain":
+        return Result([explain_edit(doc, target, backend, should_stop)])
+    if action == "tests":
+        return Result(files=[generate_tests(doc, target, backend, should_stop)])
     raise ValueError(f"unknown action {action!r}")

@@ -82,6 +82,15 @@ def _python_place(doc: Document, target: Target) -> tuple[int, int, str]:
     return line_start, line_start, indent
 
 
+def definition_start(doc: Document, target: Target) -> tuple[int, str]:
+    """The start of the line the definition (with its decorators or export) begins on, and its indent."""
+    d = target.definition
+    node = d.node.parent if d.node.parent is not None and d.node.parent.type in _WRAPPERS else d.node
+    at = _line_start(doc, _offset(doc, node.start_byte))
+    line = doc.line(doc.position_at(at).line)
+    return at, line[: len(line) - len(line.lstrip(" \t"))]
+
+
 def _above_place(doc: Document, target: Target) -> tuple[int, int, str]:
     """Insert on the lines above the definition (or replace its doc comment)."""
     d = target.definition

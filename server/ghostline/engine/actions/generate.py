@@ -1,0 +1,134 @@
+"""Code from a comment or a docstring: the completion engine writes the body, verified like a repair."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ghostline.config import CompletionSettings
+from ghostline.engine import completion
+from ghostline.engine.actions import verify
+from ghostline.engine.actions.edits import ActionFailed, Edit, line_ending
+from ghostline.engine.context import ContextBuilder
+from ghostline.engine.document import Document, Pos
+from ghostline.engine.text import to_bytes
+from ghostline.model.backend import Backend
+from ghostline.syntax.definitions import find_definitions
+from ghostline.syntax.tree import parse
+
+SETTINGS = CompletionSettings(max_tokens=384, max_lines=60, max_latency_ms=120_000, cross_file_tokens=0)
+TEMPERATURES = (0.0, 0.6, 0.8, 0.8, 1.0)
+Check = Callable[[str], bool]
+"""Runs a whole candidate file against the user's own examples (in a sandbox); True when they pass."""
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where generated code goes: after ``offset`` (the end of a comment or docstring line), indented."""
+
+    offset: int
+    indent: str
+
+
+def generate_at(
+    doc: Document,
+    spot: Spot,
+    backend: Backend,
+    *,
+    samples: int = 1,
+    check: Check | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    settings: CompletionSettings = SETTINGS,
+) -> Edit:
+    """The verified code to insert at ``spot``; with ``check``, the first of ``samples`` that passes it."""
+    nl = line_ending(doc.text)
+    head = doc.text[: spot.offset] + nl + spot.indent
+    future = Document(doc.uri, head + doc.text[spot.offset :], doc.version, doc.language, "utf-32")
+    pos = future.position_at(len(head))
+    ctx = dataclasses.replace(ContextBuilder().build(future, pos, settings, []), mode="multi")
+    fallback: Edit | None = None
+    reason = "the model wrote no code"
+    for temperature in TEMPERATURES[: max(samples, 1)]:
+        deadline = time.perf_counter() + settings.max_latency_ms / 1000
+        text = completion.generate(
+            backend, ctx, future.text, settings, should_stop, deadline, temperature
+        ).text
+        if should_stop():
+            raise InterruptedError("cancelled")
+        text = _first_definition(doc.language, text) if not spot.indent else text
+        if not text.strip():
+            continue
+        insert = nl + spot.indent + text.replace("\n", nl)
+        merged = doc.text[: spot.offset] + insert + doc.text[spot.offset :]
+        end = spot.offset + len(insert)
+        if (problem := verify.check(doc.language, doc.text, merged, spot.offset, end)) is not None:
+            reason = problem
+            continue
+        edit = Edit(spot.offset, spot.offset, insert)
+        if check is None or check(merged):
+            return edit
+        reason = "no candidate passed the examples"
+        fallback = fallback or edit
+    if fallback is not None:
+        return fallback
+    raise ActionFailed(f"Ghostline could not generate safe code here: {reason}; nothing was changed.")
+
+
+def spot_after_comment(doc: Document, pos: Pos) -> Spot | None:
+    """Below the block of line comments at ``pos`` when nothing implements it yet."""
+    if doc.language is None:
+        return None
+    from ghostline.engine.completion import comment_token
+
+    token = comment_token(doc.language)
+    row = pos.line
+    if not doc.line(row).lstrip().startswith(token):
+        return None
+    while doc.line(row + 1).lstrip().startswith(token):
+        row += 1
+    indent = _indent_of(doc.line(row))
+    following = doc.line(row + 1)
+    if row + 1 < doc.line_count and following.strip() and len(_indent_of(following)) >= len(indent):
+        return None  # code follows right below: it is a comment about that code
+    end = doc.offset_at(Pos(row, len(doc.line(row)) * 2))
+    return Spot(end, indent)
+
+
+def _indent_of(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def spot_after_docstring(doc: Document, pos: Pos) -> Spot | None:
+    """Below the docstring of a Python function whose body is only that docstring (or ``...``/``pass``)."""
+    from ghostline.engine.actions.docstring import target_at
+
+    target = target_at(doc, pos)
+    if doc.language != "python" or target is None or target.definition.kind == "class":
+        return None
+    d = target.definition
+    if d.doc is None or d.body is None:
+        return None
+    rest = [n for n in d.body.named_children if n.type != "comment" and n.start_byte > d.doc.end_byte]
+    if any(not _is_stub(n.text) for n in rest):
+        return None
+    row, column = d.doc.end_point
+    end = doc.offset_at(doc.position_of_point(row, column))
+    line = doc.line(doc.position_at(end).line)
+    return Spot(end, _indent_of(line))
+
+
+def _is_stub(text: bytes | None) -> bool:
+    return (text or b"").strip() in (b"pass", b"...")
+
+
+def _first_definition(language: str | None, code: str) -> str:
+    """At the top level, the code up to the end of the first definition (no usage examples after it)."""
+    if language is None:
+        return code
+    data = to_bytes(code)
+    found = find_definitions(language, parse(language, data).root_node)
+    if not found:
+        return code
+    return data[: found[0].node.end_byte].decode("utf-8", "replace")

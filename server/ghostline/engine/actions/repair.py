@@ -1,0 +1,165 @@
+"""Repair ("Fix with Ghostline"): rewrite the smallest enclosing unit, verified before it is offered."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ghostline.engine.actions import verify
+from ghostline.engine.actions.chat import ask_for_code, fence_name
+from ghostline.engine.actions.edits import ActionFailed, Edit, line_ending, minimal_edit, reindent
+from ghostline.engine.document import Document
+from ghostline.engine.text import to_bytes
+from ghostline.model.backend import Backend
+from ghostline.syntax.definitions import find_definitions
+
+TEMPERATURES = (0.0, 0.4, 0.8)
+"""One attempt per temperature: greedy first, then with the previous rejection fed back."""
+WINDOW = 4
+MAX_UNIT_LINES = 80
+SYSTEM = (
+    "You are Ghostline, a precise code repair tool. You rewrite the code you are given with the problem "
+    "fixed, changing as little as possible and keeping names, comments and formatting. Reply with code only."
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What to fix: a diagnostic's message and its range as string offsets."""
+
+    message: str
+    start: int
+    end: int
+
+
+def span_for(doc: Document, problem: Problem) -> tuple[int, int]:
+    """Whole lines to rewrite: the innermost function around the problem, else a few lines around it."""
+    text = doc.text
+    paragraph = _paragraph(text, problem)
+    if doc.syntax is not None and doc.language is not None:
+        lo, hi = len(to_bytes(text[: problem.start])), len(to_bytes(text[: problem.end]))
+        around = [
+            d.node
+            for d in find_definitions(doc.language, doc.syntax.root)
+            if d.kind != "class" and d.node.start_byte <= lo and hi <= d.node.end_byte
+        ]
+        if around:
+            node = max(around, key=lambda n: n.start_byte)
+            unit = _whole_lines(text, _char(text, node.start_byte), _char(text, node.end_byte))
+            inside = unit[0] <= paragraph[0] and paragraph[1] <= unit[1] and paragraph != unit
+            if node.end_point[0] - node.start_point[0] < MAX_UNIT_LINES and not inside:
+                return unit  # a syntax error can make tree-sitter's function run on past its real end
+    return paragraph
+
+
+def _paragraph(text: str, problem: Problem) -> tuple[int, int]:
+    """The top-level block around the problem (from the line at column 0 above it to the next one).
+
+    A syntax error often leaves tree-sitter without the function around it; indentation still shows it.
+    Longer blocks fall back to a few lines on each side.
+    """
+    lines = text.split("\n")
+    first, last = text.count("\n", 0, problem.start), text.count("\n", 0, problem.end)
+    top = first
+    while top > 0 and (not lines[top].strip() or lines[top][0] in " \t"):
+        top -= 1
+    bottom = last
+    while bottom + 1 < len(lines) and (not lines[bottom + 1].strip() or lines[bottom + 1][0] in " \t"):
+        bottom += 1
+    while bottom > last and not lines[bottom].strip():
+        bottom -= 1
+    if bottom - top >= MAX_UNIT_LINES:
+        top, bottom = max(first - WINDOW, 0), min(last + WINDOW, len(lines) - 1)
+    start = sum(len(line) + 1 for line in lines[:top])
+    end = start + sum(len(line) + 1 for line in lines[top : bottom + 1]) - 1
+    return start, max(end, start)
+
+
+def _char(text: str, byte: int) -> int:
+    return len(to_bytes(text)[:byte].decode("utf-8", "replace"))
+
+
+def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, start) + 1
+    stop = text.find("\n", end)
+    return start, len(text) if stop < 0 else stop
+
+
+def repair(
+    doc: Document, problem: Problem, backend: Backend, should_stop: Callable[[], bool] = lambda: False
+) -> Edit:
+    """A verified edit that fixes ``problem``; ActionFailed when no attempt was safe."""
+    text, nl = doc.text, line_ending(doc.text)
+    start, end = span_for(doc, problem)
+    snippet = text[start:end].replace("\r\n", "\n")
+    indent = _common_indent(snippet)
+    code = textwrap.dedent(snippet)
+    row = text.count("\n", 0, problem.start) - text.count("\n", 0, start)
+    bad_line = code.split("\n")[row].strip() if row < code.count("\n") + 1 else ""
+    tried: list[tuple[str, str]] = []
+    for temperature in TEMPERATURES:
+        user = _request(doc.language, code, problem.message, row + 1, bad_line, tried)
+        answer = ask_for_code(
+            backend, SYSTEM, user, doc.language, temperature=temperature, should_stop=should_stop
+        )
+        answer = trim_echoes(answer, code, text[:start] + text[end:])
+        candidate = reindent(answer, indent, nl) if answer.strip() else ""
+        reason = _reject(doc, start, end, candidate)
+        if reason is None:
+            return minimal_edit(text, start, end, candidate)
+        tried.append((answer, reason))
+    raise ActionFailed(
+        f"Ghostline found no safe fix for '{problem.message}': {tried[-1][1]} "
+        f"(after {len(tried)} attempts); nothing was changed."
+    )
+
+
+def trim_echoes(answer: str, code: str, outside: str) -> str:
+    """``answer`` without leading or trailing lines that only repeat code from elsewhere in the file.
+
+    Small models often restate the file's imports above the function, or carry on into the next one.
+    """
+    lines, known = answer.split("\n"), {line.strip() for line in outside.split("\n") if line.strip()}
+    ours = [line.strip() for line in code.split("\n") if line.strip()]
+    if not ours:
+        return answer
+    stripped = [line.strip() for line in lines]
+    head = stripped.index(ours[0]) if ours[0] in stripped else 0
+    if not all(not s or s in known for s in stripped[:head]):
+        head = 0
+    tail = len(stripped) - stripped[::-1].index(ours[-1]) if ours[-1] in stripped[head:] else len(stripped)
+    if not all(not s or s in known for s in stripped[tail:]):
+        tail = len(stripped)
+    return "\n".join(lines[head:tail]).strip("\n")
+
+
+def _reject(doc: Document, start: int, end: int, candidate: str) -> str | None:
+    """Why a candidate is not offered, or None."""
+    if not candidate.strip():
+        return "the model wrote no code"
+    if candidate == doc.text[start:end]:
+        return "the model returned the code unchanged"
+    merged = doc.text[:start] + candidate + doc.text[end:]
+    return verify.check(doc.language, doc.text, merged, start, start + len(candidate))
+
+
+def _request(
+    language: str | None, code: str, message: str, row: int, bad_line: str, tried: list[tuple[str, str]]
+) -> str:
+    tag = fence_name(language)
+    where = f" (line {row}: `{bad_line}`)" if bad_line else ""
+    parts = [f"This {language or 'code'} code has a problem{where}: {message}\n\n```{tag}\n{code}\n```"]
+    for answer, reason in tried[-1:]:
+        parts.append(f"A previous rewrite was rejected because {reason}:\n```{tag}\n{answer}\n```")
+    parts.append("Rewrite the code above with the problem fixed.")
+    return "\n\n".join(parts)
+
+
+def _common_indent(code: str) -> str:
+    lines = [line for line in code.split("\n") if line.strip()]
+    if not lines:
+        return ""
+    first = lines[0]
+    width = min(len(line) - len(line.lstrip(" \t")) for line in lines)
+    return first[:width]
