@@ -37,13 +37,18 @@ def keys(text: str) -> str:
     return text.replace("<", "<lt>")
 
 
-def run_lua(nvim: Path, script: str, env: dict[str, str] | None = None, timeout: float = 30) -> Any:
-    """Run a Lua chunk in a fresh headless Neovim with the plugin on 'runtimepath'; its JSON result."""
-    prelude = f"vim.opt.runtimepath:prepend({json.dumps(str(ROOT / 'editor-clients/nvim'))})\n"
-    chunk = prelude + "local result = (function()\n" + script + "\nend)()\n"
-    chunk += "io.stdout:write(vim.json.encode(result))\n"
+def run_lua(
+    nvim: Path, script: str, env: dict[str, str] | None = None, before: str = "", timeout: float = 30
+) -> Any:
+    """Run a Lua chunk in a fresh headless Neovim with the plugin installed; its result through JSON.
+
+    ``before`` runs ahead of the plugin files, as a user's init.lua does.
+    """
+    plugin = json.dumps(str(ROOT / "editor-clients/nvim"))
+    init = ["--cmd", f"lua vim.opt.runtimepath:prepend({plugin}) {before}"]
+    chunk = f"local result = (function()\n{script}\nend)()\nio.stdout:write(vim.json.encode(result))\n"
     proc = subprocess.run(
-        [str(nvim), "--headless", "--clean", "-l", "-"],
+        [str(nvim), "--headless", "--clean", *init, "-l", "-"],
         input=chunk,
         capture_output=True,
         text=True,

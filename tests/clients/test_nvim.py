@@ -33,6 +33,7 @@ SETTINGS = {  # behaviour, not speed: a generous budget keeps a busy machine fro
 }
 MODEL_WAIT = 180  # seconds: loading plus a cold first prompt on a loaded 2-core machine
 GHOST_WAIT = 150
+ACTION_WAIT = 240  # a docstring is longer than a suggestion and has no latency budget
 GHOST = """
 local ns = vim.api.nvim_get_namespaces().ghostline
 local out = {}
@@ -93,8 +94,31 @@ def test_server_command_prefers_the_project_venv(tmp_path: Path) -> None:
     assert run_lua(NVIM, lua % json.dumps(str(tmp_path)), env) == [[str(on_path / "ghostline"), "serve"]]
     nothing = run_lua(NVIM, lua % "nil", {**env, "PATH": "/usr/bin:/bin"})
     assert nothing[0] is None and "no server found" in nothing[1]
-    override = "require('ghostline').setup({ cmd = { 'my-ghostline', 'serve' } })\n" + lua % "nil"
-    assert run_lua(NVIM, override, env) == [["my-ghostline", "serve"]]
+    override = "require('ghostline').setup({ cmd = { 'my-ghostline', 'serve' } })"
+    assert run_lua(NVIM, lua % "nil", env, before=override) == [["my-ghostline", "serve"]]
+
+
+def test_plugin_sets_itself_up_and_keeps_the_users_options() -> None:
+    assert NVIM is not None
+    state = """return {
+      commands = { vim.fn.exists(':GhostlineToggle'), vim.fn.exists(':GhostlineStats') },
+      autocmds = vim.tbl_map(function(a) return a.event end,
+        vim.api.nvim_get_autocmds({ group = 'ghostline' })),
+      debounce = require('ghostline.config').options.debounce_ms,
+      accept = require('ghostline.config').options.keymaps.accept,
+    }"""
+    plain = run_lua(NVIM, state)
+    assert plain["commands"] == [2, 2] and sorted(plain["autocmds"]) == ["LspAttach", "LspDetach"]
+    assert (plain["debounce"], plain["accept"]) == (75, "<Tab>")
+    mine = run_lua(
+        NVIM, state, before="require('ghostline').setup({ debounce_ms = 5, keymaps = { accept = false } })"
+    )
+    assert (mine["debounce"], mine["accept"]) == (5, False)
+    again = (
+        "require('ghostline').setup({ debounce_ms = 5 }); require('ghostline').setup({ debounce_ms = 5 })\n"
+    )
+    twice = run_lua(NVIM, again + state)
+    assert sorted(twice["autocmds"]) == ["LspAttach", "LspDetach"] and twice["debounce"] == 5
 
 
 @pytest.mark.parametrize(
@@ -346,7 +370,7 @@ def test_generate_docstring_code_action(editor: tuple[Nvim, Path]) -> None:
     nv.send("<Esc>:call cursor(4, 7)<CR>")
     titles = code_action(nv, "Ghostline: Generate docstring")
     assert "Ghostline: Generate docstring for 'circle_area'" in titles
-    wait_for(lambda: len(nv.lines()) > 5 and '"""' in nv.lines()[4], GHOST_WAIT, "the docstring")
+    wait_for(lambda: len(nv.lines()) > 5 and '"""' in nv.lines()[4], ACTION_WAIT, "the docstring")
     lines = nv.lines()
     assert lines[3] == "def circle_area(radius):" and lines[-1] == "    return math.pi * radius ** 2"
     save_and_check(nv, path)
@@ -362,7 +386,7 @@ def test_fix_with_ghostline_repairs_a_syntax_error(editor: tuple[Nvim, Path]) ->
     nv.send("<Esc>:call cursor(5, 1)<CR>")
     titles = code_action(nv, "Fix with Ghostline")
     assert any(t.startswith("Fix with Ghostline") for t in titles), titles
-    wait_for(lambda: nv.lines() != source.splitlines() and not errors(nv), GHOST_WAIT, "the repair")
+    wait_for(lambda: nv.lines() != source.splitlines() and not errors(nv), ACTION_WAIT, "the repair")
     save_and_check(nv, path)
 
 

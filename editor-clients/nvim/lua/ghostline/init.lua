@@ -5,6 +5,9 @@ local server = require('ghostline.server')
 
 local M = {}
 
+--- Whether `setup()` ran (plugin/ghostline.lua runs it with the defaults when you did not).
+M.did_setup = false
+
 local group = vim.api.nvim_create_augroup('ghostline', { clear = false })
 
 --- Ghost text and keys for one buffer the server attached to.
@@ -30,6 +33,7 @@ end
 ---@param opts ghostline.Options|table|nil
 function M.setup(opts)
   config.set(opts)
+  M.did_setup = true
   vim.api.nvim_set_hl(0, 'GhostlineSuggestion', { link = 'Comment', default = true })
   group = vim.api.nvim_create_augroup('ghostline', { clear = true })
   vim.api.nvim_create_autocmd('LspAttach', {
