@@ -1,0 +1,90 @@
+--- User commands: :GhostlineToggle and :GhostlineStats.
+local config = require('ghostline.config')
+local server = require('ghostline.server')
+
+local M = {}
+
+local STATS = 'ghostline/stats'
+local SHOWN = {
+  { 'shown', 'suggestions shown' },
+  { 'accepted', 'accepted' },
+  { 'rejected', 'rejected' },
+  { 'accepted_chars', 'characters accepted' },
+  { 'requests', 'requests' },
+  { 'cache_hits', 'cache hits' },
+  { 'model_calls', 'model calls' },
+  { 'cancelled', 'cancelled' },
+}
+
+--- The lines :GhostlineStats prints for a `ghostline/stats` result.
+---@param stats table<string, any>
+---@return string[]
+function M.format_stats(stats)
+  local lines = { 'Ghostline statistics (this session)' }
+  for _, entry in ipairs(SHOWN) do
+    local value = stats[entry[1]]
+    if value ~= nil then
+      local line = ('  %-20s %s'):format(entry[2], tostring(value))
+      if entry[1] == 'accepted' and (stats.shown or 0) > 0 then
+        line = line .. (' (%d%%)'):format(math.floor(100 * value / stats.shown + 0.5))
+      end
+      lines[#lines + 1] = line
+    end
+  end
+  return lines
+end
+
+--- Turn ghost text on or off (every buffer).
+---@param on boolean? nil: flip
+function M.toggle(on)
+  if on == nil then
+    on = not config.options.enabled
+  end
+  config.options.enabled = on
+  if config.native() then
+    for _, client in ipairs(server.clients()) do
+      for bufnr in pairs(client.attached_buffers) do
+        vim.lsp.inline_completion.enable(on, { bufnr = bufnr })
+      end
+    end
+  elseif not on then
+    require('ghostline.ghost').clear_all()
+  end
+  vim.notify('Ghostline: inline suggestions ' .. (on and 'on' or 'off'), vim.log.levels.INFO)
+end
+
+--- Ask the server for its statistics and print them.
+function M.stats()
+  local client = server.clients(0)[1] or server.clients()[1]
+  if not client then
+    vim.notify('Ghostline: the server is not running', vim.log.levels.WARN)
+    return
+  end
+  client:request(STATS, vim.empty_dict(), function(err, result)
+    if err then
+      vim.notify('Ghostline: ' .. STATS .. ' failed: ' .. tostring(err.message), vim.log.levels.ERROR)
+      return
+    end
+    vim.notify(table.concat(M.format_stats(result or {}), '\n'), vim.log.levels.INFO)
+  end)
+end
+
+--- Define the user commands (again on every setup: `force` replaces them).
+function M.create()
+  vim.api.nvim_create_user_command('GhostlineToggle', function(cmd)
+    M.toggle(({ on = true, off = false })[cmd.args])
+  end, {
+    nargs = '?',
+    complete = function()
+      return { 'on', 'off' }
+    end,
+    desc = 'Ghostline: turn inline suggestions on/off',
+    force = true,
+  })
+  vim.api.nvim_create_user_command('GhostlineStats', M.stats, {
+    desc = 'Ghostline: show suggestion statistics',
+    force = true,
+  })
+end
+
+return M

@@ -1,0 +1,97 @@
+--- Ghostline for Neovim: `require('ghostline').setup(opts)` adds ghost text, keymaps, user commands
+--- and a health check to the `ghostline` language server (`vim.lsp.enable('ghostline')`).
+local config = require('ghostline.config')
+local server = require('ghostline.server')
+
+local M = {}
+
+--- Whether `setup()` ran (plugin/ghostline.lua runs it with the defaults when you did not).
+M.did_setup = false
+
+local group = vim.api.nvim_create_augroup('ghostline', { clear = false })
+
+--- Ghost text and keys for one buffer the server attached to.
+---@param bufnr integer
+local function attach(bufnr)
+  require('ghostline.keymaps').attach(bufnr)
+  if config.native() then
+    vim.lsp.inline_completion.enable(config.options.enabled, { bufnr = bufnr })
+  else
+    require('ghostline.ghost').attach(bufnr, group)
+  end
+end
+
+---@param bufnr integer
+local function detach(bufnr)
+  require('ghostline.keymaps').detach(bufnr)
+  if not config.native() then
+    require('ghostline.ghost').detach(bufnr)
+  end
+end
+
+--- Set Ghostline up (calling it again replaces the previous options, autocmds and keys).
+---@param opts ghostline.Options|table|nil
+function M.setup(opts)
+  config.set(opts)
+  M.did_setup = true
+  vim.api.nvim_set_hl(0, 'GhostlineSuggestion', { link = 'Comment', default = true })
+  group = vim.api.nvim_create_augroup('ghostline', { clear = true })
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = group,
+    desc = 'Ghostline: ghost text and keys',
+    callback = function(ev)
+      local client = vim.lsp.get_client_by_id(ev.data.client_id)
+      if client and client.name == server.name then
+        attach(ev.buf)
+      end
+    end,
+  })
+  vim.api.nvim_create_autocmd('LspDetach', {
+    group = group,
+    desc = 'Ghostline: remove ghost text and keys',
+    callback = function(ev)
+      local client = vim.lsp.get_client_by_id(ev.data.client_id)
+      if client and client.name == server.name then
+        detach(ev.buf)
+      end
+    end,
+  })
+  require('ghostline.commands').create()
+  for _, client in ipairs(server.clients()) do
+    for bufnr in pairs(client.attached_buffers) do
+      attach(bufnr)
+    end
+    if next(config.options.settings) ~= nil then
+      client:notify('workspace/didChangeConfiguration', { settings = { ghostline = config.options.settings } })
+    end
+  end
+end
+
+--- Whether a suggestion is shown in the current buffer (0.11 renderer).
+---@return boolean
+function M.visible()
+  return require('ghostline.ghost').visible()
+end
+
+--- Accept the shown suggestion (all of it, its next word or its next line); false when none is
+--- shown, so that your own mappings can fall back.
+---@param how 'all'|'word'|'line'|nil
+---@return boolean
+function M.accept(how)
+  if config.native() then
+    return vim.lsp.inline_completion.get() == true
+  end
+  return require('ghostline.ghost').accept(how)
+end
+
+--- Hide the shown suggestion; false when none was shown.
+---@return boolean
+function M.dismiss()
+  return require('ghostline.ghost').dismiss()
+end
+
+M.toggle = function(on)
+  require('ghostline.commands').toggle(on)
+end
+
+return M
