@@ -202,3 +202,33 @@ def test_server_log_has_no_errors(session: dict[str, Any]) -> None:
     assert "Starting " in log, "the Ghostline output channel was not logged"
     for bad in ("invalid settings", "Traceback", "Invalid Params"):
         assert bad not in log, f"{bad!r} in the Ghostline log:\n{log[-3000:]}"
+
+
+def test_server_discovery_order(tmp_path: Path) -> None:
+    """locate.js (no VS Code needed): the setting, then the workspace's .venv, then PATH, else none."""
+    locate = EXTENSION / "out" / "locate.js"
+    if not locate.exists() or not (NODE_BIN / "node").exists():
+        pytest.skip("extension not built: run `make vsix`")
+    ws, bindir = tmp_path / "ws", tmp_path / "bin"
+    for exe in (ws / ".venv" / "bin" / "ghostline", bindir / "ghostline"):
+        exe.parent.mkdir(parents=True)
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+    script = f"""
+const {{ locateServer }} = require({json.dumps(str(locate))});
+const none = {{ command: '', pythonPath: '' }};
+console.log(JSON.stringify([
+  locateServer({{ command: '/opt/gl/ghostline', pythonPath: '' }}, [{json.dumps(str(ws))}], ''),
+  locateServer({{ command: '', pythonPath: '/usr/bin/python3' }}, [], ''),
+  locateServer(none, [{json.dumps(str(ws))}], {json.dumps(str(bindir))}),
+  locateServer(none, [{json.dumps(str(tmp_path))}], {json.dumps(str(bindir))}),
+  locateServer(none, [{json.dumps(str(tmp_path))}], '/nonexistent') ?? null,
+]));
+"""
+    out = subprocess.run([str(NODE_BIN / "node"), "-e", script], capture_output=True, text=True, check=True)
+    setting, python, venv, on_path, missing = json.loads(out.stdout)
+    assert setting["command"] == "/opt/gl/ghostline" and setting["prefix"] == []
+    assert python["command"] == "/usr/bin/python3" and python["prefix"] == ["-m", "ghostline"]
+    assert venv["command"] == str(ws / ".venv" / "bin" / "ghostline")
+    assert on_path["command"] == str(bindir / "ghostline")
+    assert missing is None
