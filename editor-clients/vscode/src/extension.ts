@@ -1,0 +1,27 @@
+/** Ghostline for VS Code: runs `ghostline serve` and wires its completions, actions, commands and status. */
+import * as vscode from 'vscode';
+import { GhostlineClient } from './client';
+import { registerCommands } from './commands';
+import { StatusItem } from './status';
+
+let ghost: GhostlineClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Ghostline');
+  const status = new StatusItem();
+  ghost = new GhostlineClient(output, status);
+  context.subscriptions.push(output, status);
+  registerCommands(context, ghost, output);
+  const client = ghost;
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      void client.onConfigurationChanged(e);
+    }),
+  );
+  await ghost.start().catch((err: unknown) => output.appendLine(`Ghostline failed to start: ${String(err)}`));
+}
+
+export async function deactivate(): Promise<void> {
+  await ghost?.stop();
+  ghost = undefined;
+}

@@ -1,0 +1,292 @@
+// End-to-end check of the packaged extension in code-server, driven like a person with playwright-core.
+// Run by tests/clients/test_vscode.py (which starts code-server and asserts on the results JSON).
+// Env: CS_URL (code-server base URL), WS (workspace folder), FILE (Python file in WS), DEF_LINE (1-based line
+// where the typed function starts), CHROMIUM (browser binary), OUT (results.json + screenshots), XDG_TMP.
+// Exit status 0 when the script ran to the end (the assertions live in the Python test); 1 on a crash.
+'use strict';
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const path = require('path');
+
+const env = (name, fallback) => process.env[name] ?? fallback;
+const BASE = env('CS_URL', 'http://127.0.0.1:18080');
+const WS = env('WS');
+const FILE = env('FILE', 'sample.py');
+const FILE_PATH = path.join(WS, FILE);
+const OUT = env('OUT');
+const TYPED = env('TYPED', 'def add(a: int, b: int) -> int:\n');
+const t0 = Date.now();
+const nb = (s) => s.replace(/\u00a0/g, ' ');
+const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+const results = { steps: [], statusSeen: [], timings: {}, external: [] };
+
+const EDITOR = '.editor-instance .monaco-editor';
+const GHOST = `${EDITOR} .ghost-text-decoration, ${EDITOR} .ghost-text-decoration-preview, ${EDITOR} .ghost-text`;
+const STATUS = '.statusbar-item:has-text("Ghostline:")';
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(OUT, `${name}.png`) }).catch(() => {});
+}
+
+// Record every text the Ghostline status item shows, from page load on (a MutationObserver in the page).
+function statusRecorder() {
+  const seen = [];
+  let last = '';
+  window.__ghostlineStatus = seen;
+  const note = () => {
+    for (const el of document.querySelectorAll('.statusbar-item')) {
+      const text = (el.textContent || '').trim();
+      if (text.startsWith('Ghostline:') && last !== text) {
+        last = text;
+        seen.push(`${(performance.now() / 1000).toFixed(1)}s ${text}`);
+      }
+    }
+  };
+  new MutationObserver(note).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
+// The ghost text as shown: outermost ghost elements in visual order (rows by top, then left).
+function readGhost(selector) {
+  const all = [...document.querySelectorAll(selector)];
+  const outer = all.filter((el) => !all.some((other) => other !== el && other.contains(el)));
+  const boxes = outer.map((el) => ({ el, r: el.getBoundingClientRect() })).filter((b) => b.r.height > 0);
+  boxes.sort((a, b) => (Math.abs(a.r.top - b.r.top) > 2 ? a.r.top - b.r.top : a.r.left - b.r.left));
+  const rows = [];
+  for (const b of boxes) {
+    const row = rows[rows.length - 1];
+    if (row && Math.abs(row.top - b.r.top) <= 2) row.text += b.el.textContent;
+    else rows.push({ top: b.r.top, text: b.el.textContent });
+  }
+  return rows.map((r) => r.text).join('\n');
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+}
+
+async function openFile(page, name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30000 });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: 30000 });
+  await page.locator(`${EDITOR} .view-lines`).first().waitFor({ timeout: 30000 });
+}
+
+async function goToLine(page, line, column = 1) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(`:${line}:${column}`);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 15000 });
+}
+
+// Save with Ctrl+S and wait until the file on disk changed; returns its text.
+async function save(page, before) {
+  await page.keyboard.press('Control+S');
+  for (let i = 0; i < 100; i++) {
+    const now = fs.readFileSync(FILE_PATH, 'utf8');
+    if (now !== before) return now;
+    await page.waitForTimeout(100);
+  }
+  return fs.readFileSync(FILE_PATH, 'utf8');
+}
+
+async function statusText(page) {
+  return nb((await page.locator(STATUS).first().textContent({ timeout: 5000 }).catch(() => '')) || '').trim();
+}
+
+async function waitForStatus(page, pattern, timeout) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const text = await statusText(page);
+    if (pattern.test(text)) return text;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`status bar never matched ${pattern} (last: ${await statusText(page)})`);
+}
+
+async function squiggles(page, kind = 'error') {
+  return page.locator(`${EDITOR} .squiggly-${kind}`).count();
+}
+
+async function waitNoSquiggles(page, timeout) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    if ((await squiggles(page)) === 0) return true;
+    await page.waitForTimeout(250);
+  }
+  return false;
+}
+
+// Open the code-action menu with a keybinding and pick the row whose text matches.
+async function pickAction(page, keys, rowText) {
+  await page.keyboard.press(keys);
+  const rows = page.locator('.action-widget .monaco-list-row');
+  await rows.first().waitFor({ timeout: 20000 });
+  await page.waitForTimeout(1500); // the list may grow while slower providers answer
+  const titles = (await rows.allInnerTexts()).map((s) => nb(s).trim());
+  const row = rows.filter({ hasText: rowText }).first();
+  if (!(await row.count())) {
+    await page.keyboard.press('Escape');
+    return { titles, picked: null };
+  }
+  const picked = nb(await row.innerText()).trim();
+  await row.click();
+  return { titles, picked };
+}
+
+async function step(name, fn) {
+  const start = Date.now();
+  try {
+    const value = await fn();
+    results.steps.push({ name, ok: true, seconds: (Date.now() - start) / 1000 });
+    return value;
+  } catch (e) {
+    results.steps.push({ name, ok: false, seconds: (Date.now() - start) / 1000, error: e.message.split('\n')[0] });
+    throw e;
+  }
+}
+
+async function ghostAndAccept(page) {
+  await page.locator(`${EDITOR} .view-lines`).first().click();
+  await page.keyboard.press('Control+End');
+  const before = fs.readFileSync(FILE_PATH, 'utf8');
+  const typedAt = Date.now();
+  for (const ch of TYPED) {
+    if (ch === '\n') await page.keyboard.press('Enter');
+    else await page.keyboard.type(ch);
+    await page.waitForTimeout(60 + Math.floor(Math.random() * 60));
+  }
+  const ghost = page.locator(GHOST);
+  let shown = await ghost.first().waitFor({ timeout: 45000 }).then(() => true, () => false);
+  if (!shown) {
+    results.ghostTriggeredByCommand = true; // no automatic suggestion: ask explicitly, as a person would
+    await runCommand(page, 'Trigger Inline Suggestion');
+    await ghost.first().waitFor({ timeout: 60000 });
+  }
+  results.timings.ghostAfterTypingS = (Date.now() - typedAt) / 1000;
+  await page.waitForTimeout(300);
+  results.ghostText = nb(await page.evaluate(readGhost, GHOST));
+  log('ghost text:', JSON.stringify(results.ghostText));
+  await shot(page, '03-ghost-text');
+  await page.keyboard.press('Tab');
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Escape'); // hide whatever is suggested next
+  results.afterAccept = await save(page, before);
+  log('file after Tab:\n' + results.afterAccept);
+  results.syntaxCleanAfterAccept = await waitNoSquiggles(page, 5000);
+  await page.waitForTimeout(1500); // diagnostics are debounced: make sure none arrive late
+  results.errorSquigglesAfterAccept = await squiggles(page);
+  await shot(page, '04-accepted');
+}
+
+async function statistics(page) {
+  await runCommand(page, 'Ghostline: Show statistics');
+  const toast = page.locator('.notification-toast', { hasText: 'suggestions shown' }).first();
+  await toast.waitFor({ timeout: 20000 });
+  results.statsMessage = (nb(await toast.innerText()).match(/Ghostline: suggestions shown[^\n]*/) || [''])[0];
+  log('stats:', results.statsMessage);
+  await shot(page, '05-stats');
+  await page.locator('.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close')
+    .first().click({ timeout: 2000 }).catch(() => {});
+}
+
+async function docstringAction(page) {
+  const before = fs.readFileSync(FILE_PATH, 'utf8');
+  await page.locator(`${EDITOR} .view-lines`).first().click();
+  await goToLine(page, Number(env('DEF_LINE', '1')), 6);
+  const { titles, picked } = await pickAction(page, 'Control+Shift+R', /enerate docstring for/);
+  results.refactorTitles = titles;
+  results.docstringAction = picked;
+  await shot(page, '06-refactor-menu');
+  if (!picked) throw new Error(`no "(Re)generate docstring" action among ${JSON.stringify(titles)}`);
+  const end = Date.now() + 90000; // codeAction/resolve runs the model
+  while (Date.now() < end && !(await page.locator('.tab.active.dirty').count())) await page.waitForTimeout(250);
+  results.afterDocstring = await save(page, before);
+  log('file after docstring:\n' + results.afterDocstring);
+  await shot(page, '07-docstring');
+}
+
+async function fixAction(page) {
+  const before = fs.readFileSync(FILE_PATH, 'utf8');
+  await page.locator(`${EDITOR} .view-lines`).first().click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('total = (1 +', { delay: 80 }); // the editor auto-closes the bracket: "(1 +)"
+  await page.keyboard.press('Escape');
+  results.brokenFile = await save(page, before);
+  await page.locator(`${EDITOR} .squiggly-error`).first().waitFor({ timeout: 20000 });
+  results.fixSquiggle = true;
+  await shot(page, '08-syntax-error');
+  await page.keyboard.press('End');
+  const { titles, picked } = await pickAction(page, 'Control+.', 'Fix with Ghostline');
+  results.quickFixTitles = titles;
+  results.fixAction = picked;
+  if (!picked) throw new Error(`no "Fix with Ghostline" action among ${JSON.stringify(titles)}`);
+  results.fixCleared = await waitNoSquiggles(page, 90000);
+  results.afterFix = await save(page, results.brokenFile);
+  await shot(page, '09-fixed');
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: env('CHROMIUM', '/usr/bin/chromium'),
+    headless: true,
+    env: { ...process.env, XDG_CONFIG_HOME: `${env('XDG_TMP')}/config`, XDG_CACHE_HOME: `${env('XDG_TMP')}/cache` },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  let crashed = false;
+  try {
+    await page.route('**/*', (route) => { // loopback only: record and abort anything else
+      const u = new URL(route.request().url());
+      if (['127.0.0.1', 'localhost'].includes(u.hostname) || ['data:', 'blob:'].includes(u.protocol)) {
+        return route.continue();
+      }
+      results.external.push(u.origin);
+      return route.abort();
+    });
+    await page.addInitScript(statusRecorder);
+    await step('workbench', async () => {
+      await page.goto(`${BASE}/?folder=${encodeURIComponent(WS)}`, { waitUntil: 'domcontentloaded' });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+      await page.locator('.explorer-folders-view').first().waitFor({ timeout: 60000 }).catch(() => {});
+      await shot(page, '01-workbench');
+    });
+    await step('open', () => openFile(page, FILE));
+    const openedAt = Date.now();
+    results.readyText = await step('ready', () => waitForStatus(page, /Ghostline: ready/, 180000));
+    results.timings.readyAfterOpenS = (Date.now() - openedAt) / 1000;
+    await shot(page, '02-ready');
+    await step('ghost', () => ghostAndAccept(page));
+    await step('stats', () => statistics(page));
+    await step('docstring', () => docstringAction(page)).catch((e) => log('docstring:', e.message));
+    await step('fix', () => fixAction(page)).catch((e) => log('fix:', e.message));
+  } catch (e) {
+    crashed = true;
+    log('ERROR:', e.message.split('\n')[0]);
+    await shot(page, '99-failure');
+  } finally {
+    results.statusSeen = await page.evaluate(() => window.__ghostlineStatus || []).catch(() => []);
+    results.external = [...new Set(results.external)];
+    fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 1));
+    await browser.close().catch(() => {});
+  }
+  log(crashed ? 'stopped early' : 'done');
+  process.exit(0);
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,234 @@
+"""The VS Code extension in code-server, typed into like a person, against the real server and model.
+
+Needs the editor toolchain (``make test-vscode`` installs it into .cache/editors/ and builds the .vsix).
+Screenshots, results.json and the editor's logs land in artifacts/vscode/.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ghostline import config
+from ghostline.model import registry
+from tests.clients.codeserver import (
+    EXTENSION,
+    NODE_BIN,
+    REPO,
+    VSIX,
+    CodeServer,
+    chromium,
+    kill_group,
+    missing_tools,
+)
+
+ARTIFACTS = Path(os.environ.get("GHOSTLINE_ARTIFACTS") or REPO / "artifacts") / "vscode"
+SAMPLE = (
+    '"""Number helpers."""\n\nimport math\n\n\n'
+    "def clamp(value: float, low: float, high: float) -> float:\n"
+    "    return max(low, min(value, high))\n\n\n"
+)
+TYPED = "def add(a: int, b: int) -> int:\n"
+UNDOCUMENTED_LINE = 6  # clamp: the "Generate docstring" action runs there
+# "Fix with Ghostline" (quickfix) is being built: flip to True (or set GHOSTLINE_E2E_FIX=1) once it lands.
+FIX_ACTION_READY = os.environ.get("GHOSTLINE_E2E_FIX") == "1"
+CLIENT_ONLY = {"server.command", "server.pythonPath", "server.args", "server.env", "trace.server"}
+
+
+def test_extension_settings_mirror_server_config() -> None:
+    """Every server setting is a ``ghostline.*`` setting with the same default; the rest are client-only."""
+    props = json.loads((EXTENSION / "package.json").read_text())["contributes"]["configuration"]["properties"]
+    ours = {key.removeprefix("ghostline."): spec for key, spec in props.items()}
+    server = {key: ast.literal_eval(default) for key, default, _ in config.describe()}
+    for key, default in server.items():
+        assert key in ours, f"ghostline.{key} is missing from the extension's settings"
+        assert ours[key]["default"] == default, f"ghostline.{key}: default differs from the server's"
+    assert set(ours) - set(server) == CLIENT_ONLY
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """One code-server session driven by test/e2e.js; yields its results (the tests below read them)."""
+    gone = missing_tools()
+    if gone:
+        message = f"VS Code toolchain missing ({', '.join(gone)}): run `make test-vscode`"
+        if os.environ.get("GHOSTLINE_REQUIRE_EDITORS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    root = tmp_path_factory.mktemp("vscode")
+    ws = root / "ws"
+    (ws / ".venv" / "bin").mkdir(parents=True)
+    (ws / "sample.py").write_text(SAMPLE)
+    # The extension finds the server as .venv/bin/ghostline in the workspace, as in a user's project.
+    (ws / ".venv" / "bin" / "ghostline").symlink_to(Path(sys.executable).parent / "ghostline")
+    server_env = {
+        "PYTHONPATH": str(REPO / "server"),
+        "GHOSTLINE_MODELS_DIR": str(registry.models_dir()),
+        "GHOSTLINE_STATE_DIR": str(root / "state"),
+    }
+    # 2 cores shared with code-server and chromium (and, here, other jobs): give the model time to finish its
+    # suggestion; when the budget runs out the server returns a cut one (users keep the 2 s default).
+    settings = {
+        "ghostline.server.env": server_env,
+        "ghostline.completion.maxLatencyMs": 15000,
+        "ghostline.trace.server": "verbose",  # the LSP traffic lands in the artifacts (Ghostline Trace.log)
+    }
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    cs = CodeServer(root, settings)
+    installed = cs.install(VSIX)
+    assert "ghostline.ghostline@" in installed, installed
+    try:
+        cs.start()
+        results = run_e2e(cs, ws, root)
+        yield {**results, "log": ghostline_log(root)}
+    finally:
+        cs.stop()
+        collect_logs(root)
+
+
+def run_e2e(cs: CodeServer, ws: Path, root: Path) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "PATH": f"{NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "CS_URL": cs.url,
+        "WS": str(ws),
+        "FILE": "sample.py",
+        "TYPED": TYPED,
+        "DEF_LINE": str(UNDOCUMENTED_LINE),
+        "CHROMIUM": chromium() or "chromium",
+        "OUT": str(ARTIFACTS),
+        "XDG_TMP": str(root / "browser-xdg"),
+    }
+    proc = subprocess.Popen(
+        [str(NODE_BIN / "node"), str(EXTENSION / "test" / "e2e.js")], env=env, start_new_session=True
+    )
+    try:
+        proc.wait(timeout=540)
+    except subprocess.TimeoutExpired:
+        pass
+    finally:
+        kill_group(proc.pid)  # chromium too, even when the script hangs
+    out = ARTIFACTS / "results.json"
+    assert out.exists(), f"e2e.js wrote no results (exit {proc.returncode})"
+    results: dict[str, Any] = json.loads(out.read_text())
+    return results
+
+
+def ghostline_log(root: Path) -> str:
+    """The extension's "Ghostline" output channel (server stderr included), as VS Code logged it."""
+    logs = sorted((root / "user-data" / "logs").rglob("*Ghostline.log"))
+    return "\n".join(p.read_text(errors="replace") for p in logs)
+
+
+def collect_logs(root: Path) -> None:
+    for path in [root / "code-server.log", *(root / "user-data" / "logs").rglob("*.log")]:
+        if path.is_file():
+            shutil.copy(path, ARTIFACTS / path.name)
+
+
+def step_ok(session: dict[str, Any], name: str) -> None:
+    step = next((s for s in session["steps"] if s["name"] == name), None)
+    assert step is not None, f"step {name!r} never ran: {session['steps']}"
+    assert step["ok"], f"step {name!r} failed: {step.get('error')} (screenshots in {ARTIFACTS})"
+
+
+def test_status_bar_shows_loading_then_ready(session: dict[str, Any]) -> None:
+    step_ok(session, "ready")
+    seen = session["statusSeen"]
+    assert any("Ghostline: loading" in s for s in seen), seen
+    first_ready = next(i for i, s in enumerate(seen) if "Ghostline: ready" in s)
+    assert any("Ghostline: loading" in s for s in seen[:first_ready]), seen
+
+
+def test_ghost_text_appears_and_tab_accepts_it(session: dict[str, Any]) -> None:
+    step_ok(session, "ghost")
+    ghost = session["ghostText"].strip()
+    assert ghost, "no ghost text"
+    text: str = session["afterAccept"]
+    assert text.startswith(SAMPLE + TYPED.rstrip("\n")), text
+    body = text[len(SAMPLE + TYPED) :]
+    assert body.strip(), f"Tab inserted nothing after the typed line:\n{text}"
+    shown = " ".join(ghost.split())
+    assert shown in " ".join(body.split()), f"the inserted text is not the ghost text {ghost!r}:\n{text}"
+    tree = ast.parse(text)  # the file parses cleanly...
+    assert any(isinstance(n, ast.FunctionDef) and n.name == "add" for n in tree.body)
+    assert session["errorSquigglesAfterAccept"] == 0  # ...and the editor shows no syntax squiggle
+
+
+def test_statistics_count_the_accepted_suggestion(session: dict[str, Any]) -> None:
+    step_ok(session, "stats")
+    found = re.search(r"suggestions shown: (\d+), accepted: (\d+)", session["statsMessage"])
+    assert found, session["statsMessage"]
+    shown, accepted = map(int, found.groups())
+    assert shown >= 1 and accepted >= 1, session["statsMessage"]
+
+
+def test_generate_docstring_code_action(session: dict[str, Any]) -> None:
+    step_ok(session, "docstring")
+    assert session["docstringAction"].startswith("Ghostline: Generate docstring for 'clamp'")
+    tree = ast.parse(session["afterDocstring"])
+    func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "clamp")
+    assert ast.get_docstring(func), session["afterDocstring"]
+    tail = "def add("
+    after, before = session["afterDocstring"], session["afterAccept"]
+    assert after[after.index(tail) :] == before[before.index(tail) :], "the edit touched more than clamp"
+
+
+def test_syntax_error_gets_a_squiggle(session: dict[str, Any]) -> None:
+    assert session.get("fixSquiggle"), f"the syntax error got no squiggle:\n{session.get('brokenFile')}"
+
+
+@pytest.mark.xfail(not FIX_ACTION_READY, reason="'Fix with Ghostline' quick fix not merged yet", strict=False)
+def test_fix_with_ghostline_quick_fix(session: dict[str, Any]) -> None:
+    step_ok(session, "fix")
+    assert session["fixAction"].startswith("Fix with Ghostline"), session.get("quickFixTitles")
+    assert session["fixCleared"], "the squiggle stayed after the fix"
+    ast.parse(session["afterFix"])
+
+
+def test_server_log_has_no_errors(session: dict[str, Any]) -> None:
+    log = session["log"]
+    assert "Starting " in log, "the Ghostline output channel was not logged"
+    for bad in ("invalid settings", "Traceback", "Invalid Params"):
+        assert bad not in log, f"{bad!r} in the Ghostline log:\n{log[-3000:]}"
+
+
+def test_server_discovery_order(tmp_path: Path) -> None:
+    """locate.js (no VS Code needed): the setting, then the workspace's .venv, then PATH, else none."""
+    locate = EXTENSION / "out" / "locate.js"
+    if not locate.exists() or not (NODE_BIN / "node").exists():
+        pytest.skip("extension not built: run `make vsix`")
+    ws, bindir = tmp_path / "ws", tmp_path / "bin"
+    for exe in (ws / ".venv" / "bin" / "ghostline", bindir / "ghostline"):
+        exe.parent.mkdir(parents=True)
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+    script = f"""
+const {{ locateServer }} = require({json.dumps(str(locate))});
+const none = {{ command: '', pythonPath: '' }};
+console.log(JSON.stringify([
+  locateServer({{ command: '/opt/gl/ghostline', pythonPath: '' }}, [{json.dumps(str(ws))}], ''),
+  locateServer({{ command: '', pythonPath: '/usr/bin/python3' }}, [], ''),
+  locateServer(none, [{json.dumps(str(ws))}], {json.dumps(str(bindir))}),
+  locateServer(none, [{json.dumps(str(tmp_path))}], {json.dumps(str(bindir))}),
+  locateServer(none, [{json.dumps(str(tmp_path))}], '/nonexistent') ?? null,
+]));
+"""
+    out = subprocess.run([str(NODE_BIN / "node"), "-e", script], capture_output=True, text=True, check=True)
+    setting, python, venv, on_path, missing = json.loads(out.stdout)
+    assert setting["command"] == "/opt/gl/ghostline" and setting["prefix"] == []
+    assert python["command"] == "/usr/bin/python3" and python["prefix"] == ["-m", "ghostline"]
+    assert venv["command"] == str(ws / ".venv" / "bin" / "ghostline")
+    assert on_path["command"] == str(bindir / "ghostline")
+    assert missing is None
