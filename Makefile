@@ -29,8 +29,10 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# The whole suite: unit, syntax, model and end-to-end tests, then the real editors (Neovim, VS Code).
 test: setup lint typecheck models
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --ignore=tests/clients
+	$(MAKE) test-clients
 
 .PHONY: nvim test-nvim test-clients
 

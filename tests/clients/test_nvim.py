@@ -392,7 +392,6 @@ def test_generate_docstring_code_action(editor: tuple[Nvim, Path]) -> None:
 
 
 @pytest.mark.model
-@pytest.mark.xfail(strict=False, reason="repair action lands in issue 5")
 def test_fix_with_ghostline_repairs_a_syntax_error(editor: tuple[Nvim, Path]) -> None:
     nv, project = editor
     source = "def area(r):\n    return 3.14 * r * r\n\n\nprint(area(2)\n"

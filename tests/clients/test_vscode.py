@@ -40,8 +40,6 @@ SAMPLE = (
 )
 TYPED = "def add(a: int, b: int) -> int:\n"
 UNDOCUMENTED_LINE = 6  # clamp: the "Generate docstring" action runs there
-# "Fix with Ghostline" (quickfix) is being built: flip to True (or set GHOSTLINE_E2E_FIX=1) once it lands.
-FIX_ACTION_READY = os.environ.get("GHOSTLINE_E2E_FIX") == "1"
 CLIENT_ONLY = {"server.command", "server.pythonPath", "server.args", "server.env", "trace.server"}
 
 
@@ -189,7 +187,6 @@ def test_syntax_error_gets_a_squiggle(session: dict[str, Any]) -> None:
     assert session.get("fixSquiggle"), f"the syntax error got no squiggle:\n{session.get('brokenFile')}"
 
 
-@pytest.mark.xfail(not FIX_ACTION_READY, reason="'Fix with Ghostline' quick fix not merged yet", strict=False)
 def test_fix_with_ghostline_quick_fix(session: dict[str, Any]) -> None:
     step_ok(session, "fix")
     assert session["fixAction"].startswith("Fix with Ghostline"), session.get("quickFixTitles")

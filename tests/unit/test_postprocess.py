@@ -47,6 +47,13 @@ CASES = [
         "\n  return 1;\n}\nf();\n",
         "\n  return 1;\n}",
     ),
+    (
+        "a suggestion cut on a block opener drops that line",
+        "a.py",
+        "def fact(n):\n    █\n",
+        "result = 1\n    if n <= 1:",
+        "result = 1",
+    ),
 ]
 
 

@@ -99,6 +99,8 @@ def _candidates(suggestion: str) -> list[str]:
     """The suggestion, then it cut at each line end, longest first."""
     lines = suggestion.split("\n")
     out = ["\n".join(lines[:n]).rstrip() for n in range(len(lines), 0, -1)]
+    # Several lines ending on a block opener (``if n <= 1:``) leave a block without a body.
+    out = [c for c in out if "\n" not in c or not c.rstrip().endswith((":", "{", "(", "[", "=>", "->"))]
     return [c for i, c in enumerate(out) if c.strip() and c not in out[:i]]
 
 

@@ -40,6 +40,10 @@ class GenerationStats:
     prompt_ms: float = 0.0
     first_token_ms: float = 0.0
     total_ms: float = 0.0
+    drafted_tokens: int = 0
+    """Tokens guessed by prompt lookup and checked in one batch (greedy generation only)."""
+    accepted_draft_tokens: int = 0
+    """Of those, the ones the model agreed with (each saved a decoding step)."""
     stopped_by: str = ""
     """``eos``, ``stop``, ``max_tokens``, ``should_stop`` or ``error``."""
 

@@ -14,10 +14,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+import numpy as np
+
 from ghostline.model import fim, resources
 from ghostline.model.backend import Generation, GenerationStats, ModelFacts
 from ghostline.model.errors import ModelError
 from ghostline.model.gguf import read_header
+from ghostline.model.lookup import NgramIndex
 from ghostline.model.stops import StopMatcher
 
 T = TypeVar("T")
@@ -64,8 +67,10 @@ class LlamaBackend:
         flash_attn: bool = False,
         seed: int = 0,
         adapter: str = "",
+        speculative: bool = True,
     ) -> None:
         header = read_header(path)
+        self.speculative = speculative
         resources.check_memory(header, n_ctx)
         if adapter and not os.path.isfile(adapter):
             raise ModelError(f"LoRA adapter not found: {adapter}", "model/adapter-missing")
@@ -300,30 +305,89 @@ class LlamaBackend:
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
         matcher = StopMatcher(stop)
         stats.stopped_by = "max_tokens"
+        index = (
+            NgramIndex(llm._input_ids[: llm.n_tokens].tolist())
+            if self._speculate(temperature, grammar)
+            else None
+        )
+
+        def take(token: int) -> bool:
+            """Handle one generated token; False once generation must end."""
+            if should_stop():
+                stats.stopped_by = "should_stop"
+                return False
+            if token in self._end_ids or llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
+                stats.stopped_by = "eos"
+                return False
+            if stats.generated_tokens == 0:
+                stats.first_token_ms = (time.perf_counter() - start) * 1000
+            stats.generated_tokens += 1
+            if text := matcher.feed(decoder.decode(bytes(llm.detokenize([token])))):
+                emit(text)
+            if matcher.stopped:
+                stats.stopped_by = "stop"
+                return False
+            return stats.generated_tokens < max_tokens
+
         try:
-            for i in range(max_tokens):
-                if should_stop():
-                    stats.stopped_by = "should_stop"
-                    break
-                token = llm.sample()
-                if token in self._end_ids or llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
-                    stats.stopped_by = "eos"
-                    break
-                if i == 0:
-                    stats.first_token_ms = (time.perf_counter() - start) * 1000
-                stats.generated_tokens += 1
-                if text := matcher.feed(decoder.decode(bytes(llm.detokenize([token])))):
-                    emit(text)
-                if matcher.stopped:
-                    stats.stopped_by = "stop"
-                    break
-                if i + 1 < max_tokens:
+            token = llm.sample()
+            while take(token):
+                if index is not None:
+                    index.append(token)
+                draft = index.draft() if index is not None else []
+                if index is not None and draft:
+                    token = self._verify_draft(token, draft, index, take, stats)
+                    if token < 0:
+                        break
+                else:
                     llm.eval([token])
+                    token = llm.sample()
             if tail := matcher.feed(decoder.decode(b"", final=True)) + matcher.flush():
                 emit(tail)
         finally:
             llm._sampler = None
             stats.total_ms = (time.perf_counter() - start) * 1000
+
+    def _speculate(self, temperature: float, grammar: str | None) -> bool:
+        """Prompt-lookup drafts apply to greedy generation without a grammar."""
+        return self.speculative and temperature <= 0 and grammar is None
+
+    def _verify_draft(
+        self,
+        token: int,
+        draft: list[int],
+        index: NgramIndex,
+        take: Callable[[int], bool],
+        stats: GenerationStats,
+    ) -> int:
+        """Evaluate ``token`` and a draft in one batch; keep the drafted tokens the model agrees with.
+
+        Returns the model's own next token (-1 when generation ended inside the draft). Greedy output is
+        unchanged: a drafted token is kept only when it is the argmax after the tokens before it.
+        """
+        llama_cpp, llm = _import_llama_cpp(), self._llm
+        n_past = llm.n_tokens
+        batch = [token, *draft]
+        llm._ctx.kv_cache_seq_rm(-1, n_past, -1)
+        llm._batch.set_batch(batch=batch, n_past=n_past, logits_all=True)
+        llm._ctx.decode(llm._batch)
+        llm.input_ids[n_past : n_past + len(batch)] = batch
+        n_vocab = llm.n_vocab()
+        stats.drafted_tokens += len(draft)
+        for kept in range(len(batch)):
+            logits = np.ctypeslib.as_array(
+                llama_cpp.llama_get_logits_ith(llm._ctx.ctx, kept), shape=(n_vocab,)
+            )
+            best = int(logits.argmax())
+            if kept == len(draft) or best != draft[kept]:
+                llm.n_tokens = n_past + 1 + kept  # the rest of the draft leaves the KV cache on the next eval
+                return best
+            stats.accepted_draft_tokens += 1
+            if not take(best):
+                llm.n_tokens = n_past + 2 + kept
+                return -1
+            index.append(best)
+        return -1  # not reached: the loop returns at i == len(draft)
 
 
 def _drain(out: queue.Queue[object], cancelled: threading.Event) -> Iterator[str]:

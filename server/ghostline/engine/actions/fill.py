@@ -25,6 +25,7 @@ def fill_slots(
     """
     done = ""
     rest = template
+    used: set[str] = set()
     for i in range(template.count(SLOT)):
         head, _, rest = rest.partition(SLOT)
         done += head
@@ -35,8 +36,11 @@ def fill_slots(
         suffix = (rest.split("\n", 1)[0].replace(SLOT, "") + "\n" + closing + "\n" + after)[:AFTER_CHARS]
         fim = backend.facts.fim
         prompt = fim.build(prefix, suffix) if fim else prefix
-        line = _first_line(backend, prompt, max_tokens, should_stop).replace('"""', "").strip("*/# \t")
-        done += line or fallbacks[i]
+        line = _first_line(backend, prompt, max_tokens, should_stop).replace('"""', "").strip("*/#\"'` \t")
+        if not any(ch.isalnum() for ch in line) or line in used:
+            line = fallbacks[i]  # nothing usable, or a copy of an earlier line
+        used.add(line)
+        done += line
         if should_stop():
             raise InterruptedError("cancelled")
     return done + rest
