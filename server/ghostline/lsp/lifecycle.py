@@ -22,9 +22,9 @@ def register(server: GhostlineServer) -> None:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: GhostlineServer, params: types.DidChangeConfigurationParams) -> None:
-        previous = ls.settings.model
+        previous = (ls.settings.model, ls.settings.remote)
         ls.apply_settings(params.settings)
-        if ls.settings.model != previous:
+        if (ls.settings.model, ls.settings.remote) != previous:
             model_host.start_loading(ls)
         for uri in list(ls.documents):
             diagnostics.schedule(ls, uri, delay_ms=0)
