@@ -24,7 +24,8 @@ PROMPT = "def fibonacci(n):\n"
 
 
 def backend(url: str, **overrides: object) -> RemoteBackend:
-    return RemoteBackend(dataclasses.replace(RemoteSettings(url=url, api_key_env=KEY_ENV), **overrides))
+    settings = RemoteSettings(url=url, api_key_env=KEY_ENV, timeout_ms=60000)  # a busy test machine
+    return RemoteBackend(dataclasses.replace(settings, **overrides))
 
 
 def test_probe_reports_the_served_model(llama_server: LlamaServer, key_env: str, smollm_file: Path) -> None:
@@ -55,8 +56,8 @@ def test_streams_pieces_and_honours_stop_strings(llama_server: LlamaServer, key_
 def test_should_stop_closes_the_stream_at_once(llama_server: LlamaServer, key_env: str) -> None:
     proxy = Proxy(llama_server.port).start()
     try:
-        proxy.delay_s = 5.0  # the server is slow: nothing arrives for 5 s
         remote = backend(proxy.url)
+        proxy.delay_s = 5.0  # the server turns slow: nothing arrives for 5 s
         stop_at = time.monotonic() + 0.3
         started = time.monotonic()
         generation = remote.generate(PROMPT, max_tokens=64, should_stop=lambda: time.monotonic() > stop_at)
