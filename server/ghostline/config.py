@@ -34,8 +34,10 @@ class ComplexitySettings:
 
 @dataclass(frozen=True)
 class ModelSettings:
-    """The embedded model."""
+    """The model: embedded (llama.cpp), on an inference server, or through ctransformers."""
 
+    backend: Literal["llama", "remote", "ctransformers"] = "llama"
+    """``llama``: llama.cpp in-process; ``remote``: an inference server (``remote.*``); ``ctransformers``."""
     name: str = "qwen2.5-coder-0.5b"
     """Preset name, a local ``.gguf`` path, or ``hf:OWNER/REPO/FILE.gguf``."""
     auto_pull: bool = True
@@ -52,6 +54,26 @@ class ModelSettings:
     """Sampling seed."""
     adapter: str = ""
     """Path to a GGUF LoRA adapter to load on top of the model."""
+
+
+@dataclass(frozen=True)
+class RemoteSettings:
+    """An inference server shared by a team (used when ``model.backend`` is ``remote``)."""
+
+    url: str = "http://127.0.0.1:8080"
+    """Base URL of the server (llama-server, vLLM, Ollama, any OpenAI-compatible ``/v1/completions``)."""
+    model: str = ""
+    """Model name sent with each request (empty: the server's first model)."""
+    api_key_env: str = ""
+    """Name of the environment variable holding the API key (the key itself is never stored or logged)."""
+    timeout_ms: int = 10000
+    """Connect timeout and the longest silence tolerated while a response streams."""
+    verify_tls: bool = True
+    """Check the server's TLS certificate for ``https://`` URLs."""
+    api: Literal["auto", "openai", "infill"] = "auto"
+    """``openai`` (``/v1/completions``), ``infill`` (llama-server's ``/infill``) or ``auto``."""
+    fim: Literal["auto", "none", "qwen", "starcoder", "codellama", "deepseek", "codestral"] = "auto"
+    """Fill-in-the-middle template; ``auto`` asks the server's tokenizer, then guesses from the model name."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +108,7 @@ class Settings:
     completion: CompletionSettings = field(default_factory=CompletionSettings)
     complexity: ComplexitySettings = field(default_factory=ComplexitySettings)
     model: ModelSettings = field(default_factory=ModelSettings)
+    remote: RemoteSettings = field(default_factory=RemoteSettings)
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     """How much the server logs to stderr / window/logMessage."""
 

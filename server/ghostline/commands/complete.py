@@ -10,12 +10,30 @@ import sys
 import time
 from pathlib import Path
 
+from ghostline import config
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``complete`` and ``stats``."""
     complete = sub.add_parser("complete", help="print the inline suggestion at FILE:LINE:COL (1-based)")
     complete.add_argument("where", metavar="FILE:LINE:COL")
-    complete.add_argument("--model", default=None, help="preset, .gguf path or hf:OWNER/REPO/FILE")
+    complete.add_argument(
+        "--model",
+        default=None,
+        help="preset, .gguf path or hf:OWNER/REPO/FILE (with --backend remote: remote.model)",
+    )
+    complete.add_argument(
+        "--backend",
+        choices=["llama", "remote", "ctransformers"],
+        default=None,
+        help="overrides model.backend",
+    )
+    complete.add_argument(
+        "--url", default=None, help="inference server URL (remote.url; implies --backend remote)"
+    )
+    complete.add_argument(
+        "--api-key-env", default=None, help="environment variable holding the key (remote.apiKeyEnv)"
+    )
     complete.add_argument("--json", action="store_true", help="print text, range, tokens and latency as JSON")
     sub.add_parser("stats", help="suggestions shown and accepted (kept on this machine)")
 
@@ -32,9 +50,28 @@ def run_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings(args: argparse.Namespace) -> config.Settings:
+    """Default settings with the command line's overrides."""
+    settings = config.Settings()
+    backend = args.backend or ("remote" if args.url else settings.model.backend)
+    remote = settings.remote
+    if backend == "remote":
+        remote = dataclasses.replace(
+            remote,
+            url=args.url or remote.url,
+            model=args.model or remote.model,
+            api_key_env=args.api_key_env or remote.api_key_env,
+        )
+    model = dataclasses.replace(
+        settings.model,
+        backend=backend,
+        name=args.model if args.model and backend != "remote" else settings.model.name,
+    )
+    return dataclasses.replace(settings, model=model, remote=remote)
+
+
 def run(args: argparse.Namespace) -> int:
     """Complete at a position and print the suggestion."""
-    from ghostline import config
     from ghostline.engine import completion
     from ghostline.engine.context import ContextBuilder
     from ghostline.engine.document import Document, Pos
@@ -49,10 +86,9 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"ghostline complete: no such file: {path}", file=sys.stderr)
         return 2
-    settings = config.Settings()
-    model_settings = dataclasses.replace(settings.model, name=args.model or settings.model.name)
+    settings = _settings(args)
     try:
-        backend = loader.load(model_settings)
+        backend = loader.load(settings.model, None, settings.remote)
     except ModelError as exc:
         print(f"ghostline complete: {exc}", file=sys.stderr)
         return 1
@@ -63,6 +99,9 @@ def run(args: argparse.Namespace) -> int:
     result = completion.generate(backend, ctx, doc.text, settings.completion, lambda: False, start + 60)
     latency = (time.perf_counter() - start) * 1000
     backend.close()
+    if result.error is not None:
+        print(f"ghostline complete: {result.error}", file=sys.stderr)
+        return 1
     if not args.json:
         print(result.text)
         return 0

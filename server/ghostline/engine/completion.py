@@ -11,6 +11,7 @@ from ghostline.engine.context import CompletionContext
 from ghostline.engine.postprocess import StreamGuard, finalize
 from ghostline.engine.prompt import build_prompt, unheal
 from ghostline.model.backend import Backend, GenerationStats
+from ghostline.model.errors import ModelError
 from ghostline.syntax import languages
 
 
@@ -24,6 +25,8 @@ class Suggestion:
     cached: bool = False
     latency_ms: float = 0.0
     stats: GenerationStats = field(default_factory=GenerationStats)
+    error: ModelError | None = None
+    """Why the model gave nothing (a remote server went away or refused); the suggestion is then empty."""
 
 
 def comment_token(language: str | None) -> str:
@@ -63,8 +66,12 @@ def generate(
         temperature=temperature,
         should_stop=stop_now,
     )
-    for piece in generation:  # runs to the end: once the guard is done the model stops within a token
-        guard.feed(piece)
+    try:
+        for piece in generation:  # runs to the end: once the guard is done the model stops within a token
+            guard.feed(piece)
+    except ModelError as exc:  # nothing half-made is shown; the next request starts afresh
+        latency = (time.perf_counter() - start) * 1000
+        return Suggestion("", ctx.offset, backend.facts.name, False, latency, generation.stats, exc)
     raw = unheal(ctx.line_before, guard.finish())
     line_after = ctx.suffix.split("\n", 1)[0]
     safe = finalize(ctx.language, text, ctx.offset, raw, line_after)

@@ -9,11 +9,14 @@ from lsprotocol import types
 
 from ghostline.engine.completion import Suggestion
 from ghostline.engine.document import Pos
+from ghostline.lsp import model_host
 from ghostline.lsp.server import GhostlineServer
 
 ACCEPTED = "ghostline.accepted"
 STATS = "ghostline/stats"
 _ids = itertools.count(1)
+ANSWERED = frozenset({"eos", "stop", "max_tokens"})
+"""How a generation ends when the model really answered (not cut by the budget, nor skipped)."""
 
 
 def register(server: GhostlineServer) -> None:
@@ -72,6 +75,10 @@ async def suggest(
     others = [d for d in ls.documents.values() if d is not doc]
     pos = doc.position_at(doc.offset_at(Pos(position.line, position.character)))
     suggestion = await ls.completions.complete(doc, pos, ls.backend, ls.settings.completion, others)
+    if suggestion is not None and suggestion.error is not None:
+        model_host.report(ls, suggestion.error)
+    elif suggestion is not None and suggestion.stats.stopped_by in ANSWERED:
+        model_host.report(ls, None)
     if suggestion is None or not suggestion.text:
         return None
     at = types.Position(pos.line, pos.character)

@@ -22,9 +22,15 @@ def register(server: GhostlineServer) -> None:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: GhostlineServer, params: types.DidChangeConfigurationParams) -> None:
-        previous = ls.settings.model
+        previous = _model_key(ls)
         ls.apply_settings(params.settings)
-        if ls.settings.model != previous:
+        if _model_key(ls) != previous:
             model_host.start_loading(ls)
         for uri in list(ls.documents):
             diagnostics.schedule(ls, uri, delay_ms=0)
+
+
+def _model_key(ls: GhostlineServer) -> tuple[object, ...]:
+    """The settings whose change means loading the model again (``remote.*`` only for a remote model)."""
+    model = ls.settings.model
+    return (model, ls.settings.remote if model.backend == "remote" else None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import uuid
 from dataclasses import asdict
@@ -10,14 +11,18 @@ from typing import Any
 
 from lsprotocol import types
 
-from ghostline.config import ModelSettings
+from ghostline.config import ModelSettings, RemoteSettings
 from ghostline.lsp.server import GhostlineServer
 from ghostline.model import loader
+from ghostline.model.backend import Backend
 from ghostline.model.errors import ModelError
 
 log = logging.getLogger("ghostline")
 STATUS = "ghostline/status"
 MODEL_INFO = "ghostline/modelInfo"
+TRANSIENT = frozenset({"remote/unreachable", "remote/dropped", "remote/timeout"})
+"""Error codes of a server that is away for now: retried, not reported as a settings problem."""
+RECONNECT_FIRST_S, RECONNECT_MAX_S = 1.0, 15.0
 
 
 def register(server: GhostlineServer) -> None:
@@ -50,7 +55,7 @@ def start_loading(ls: GhostlineServer) -> None:
         return
     if ls.loading is not None and not ls.loading.done():
         ls.loading.cancel()
-    ls.loading = asyncio.ensure_future(_load(ls, ls.settings.model))
+    ls.loading = asyncio.ensure_future(_load(ls, ls.settings.model, ls.settings.remote))
 
 
 def unload(ls: GhostlineServer) -> None:
@@ -66,7 +71,32 @@ def set_state(ls: GhostlineServer, state: str, message: str = "") -> None:
     ls.protocol.notify(STATUS, {"state": state, "message": message, "model": ls.settings.model.name})
 
 
-async def _load(ls: GhostlineServer, settings: ModelSettings) -> None:
+def report(ls: GhostlineServer, error: ModelError | None) -> None:
+    """Tell the user about a failed model request once, not once per keystroke; a success clears it.
+
+    A server that went away is logged and shown as the ``offline`` state; anything else (a refused key,
+    an unknown model) is shown as a message that names the setting to fix.
+    """
+    if error is None:
+        if ls.model_problem:
+            ls.model_problem = ""
+            log.info("model: answering again")
+        if ls.model_state == "offline" and ls.backend is not None:
+            set_state(ls, "ready", f"{ls.backend.facts.name}: {ls.backend.facts.fim_mode}")
+        return
+    if error.code == "model/closed" or error.message == ls.model_problem:
+        return
+    ls.model_problem = error.message
+    if error.code in TRANSIENT:
+        log.warning("model: %s", error.message)
+        if ls.model_state == "ready":
+            set_state(ls, "offline", error.message)
+        return
+    log.error("model: %s", error.message)
+    ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"Ghostline: {error.message}"))
+
+
+async def _load(ls: GhostlineServer, settings: ModelSettings, remote: RemoteSettings) -> None:
     loop = asyncio.get_running_loop()
     token = await progress_token(ls)
     set_state(ls, "loading", f"loading {settings.name}")
@@ -81,19 +111,53 @@ async def _load(ls: GhostlineServer, settings: ModelSettings) -> None:
         value = types.WorkDoneProgressReport(message=message, percentage=pct)
         loop.call_soon_threadsafe(progress, ls, token, value)
 
+    unload(ls)
     try:
-        unload(ls)
-        ls.backend = await asyncio.to_thread(loader.load, settings, on_progress)
+        ls.backend = await asyncio.to_thread(loader.load, settings, on_progress, remote)
     except ModelError as exc:
         progress(ls, token, types.WorkDoneProgressEnd(message="failed"))
-        set_state(ls, "error", exc.message)
-        log.error("model: %s", exc.message)
-        ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"Ghostline: {exc.message}"))
-        return
-    progress(ls, token, types.WorkDoneProgressEnd(message="ready"))
+        retry = exc.code in TRANSIENT
+        text = f"{exc.message}; retrying in the background (syntax features keep working)"
+        text = text if retry else exc.message
+        set_state(ls, "error", text)
+        log.error("model: %s", text)
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"Ghostline: {text}"))
+        if retry:
+            ls.backend = await _reconnect(ls, settings, remote, exc.message)
+        if ls.backend is None:
+            return
+    else:
+        progress(ls, token, types.WorkDoneProgressEnd(message="ready"))
+    ls.model_problem = ""
     facts = ls.backend.facts
     set_state(ls, "ready", f"{facts.name}: {facts.fim_mode}")
     log.info("model ready: %s (%s, %s)", facts.name, facts.architecture, facts.fim_mode)
+
+
+async def _reconnect(
+    ls: GhostlineServer, settings: ModelSettings, remote: RemoteSettings, message: str
+) -> Backend | None:
+    """Retry an unreachable server in the background, backing off, until it answers (or settings change).
+
+    Syntax features keep working meanwhile; the one message was shown by the caller.
+    """
+    for attempt in itertools.count():
+        delay = min(RECONNECT_MAX_S, RECONNECT_FIRST_S * 2**attempt)
+        set_state(ls, "offline", f"{message} (retrying in {delay:g} s)")
+        await asyncio.sleep(delay)
+        try:
+            return await asyncio.to_thread(loader.load, settings, None, remote)
+        except ModelError as exc:
+            if exc.code not in TRANSIENT:
+                set_state(ls, "error", exc.message)
+                log.error("model: %s", exc.message)
+                ls.window_show_message(
+                    types.ShowMessageParams(types.MessageType.Error, f"Ghostline: {exc.message}")
+                )
+                return None
+            log.info("model: still unreachable (%s)", exc.message)
+            message = exc.message
+    return None  # pragma: no cover - the loop only ends by returning
 
 
 async def progress_token(ls: GhostlineServer, prefix: str = "ghostline-model") -> str | None:

@@ -43,6 +43,8 @@ class GhostlineServer(LanguageServer):
         self.backend: Backend | None = None
         self.model_state = "off"
         self.model_message = ""
+        self.model_problem = ""
+        """The last model failure told to the user (so it is told once, not on every keystroke)."""
         self.loading: asyncio.Future[None] | None = None
         self.completions = CompletionService()
         self.acceptance = Acceptance()

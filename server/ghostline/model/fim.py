@@ -1,4 +1,4 @@
-"""Fill-in-the-middle formats, recognised from a model's own vocabulary (never its file name)."""
+"""Fill-in-the-middle formats, recognised from a model's vocabulary (a served model's name as a fallback)."""
 
 from __future__ import annotations
 
@@ -70,4 +70,30 @@ def detect(vocabulary: Iterable[str]) -> FimFormat | None:
             return FimFormat(
                 fmt.name, fmt.prefix, fmt.suffix, fmt.middle, fmt.order, present, fmt.file_separator
             )
+    return None
+
+
+def by_name(name: str) -> FimFormat | None:
+    """The format called ``name`` (``qwen``, ``starcoder`` …), None when there is none of that name."""
+    return next((fmt for fmt in FORMATS if fmt.name == name), None)
+
+
+_NAME_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("qwen2.5-coder", "qwen2.5_coder", "qwen-coder", "qwen3-coder"), "qwen"),
+    (("starcoder", "santacoder", "refact"), "starcoder"),
+    (("codellama", "code-llama", "code_llama"), "codellama"),
+    (("deepseek-coder", "deepseek_coder"), "deepseek"),
+    (("codestral",), "codestral"),
+)
+
+
+def guess(model_name: str) -> FimFormat | None:
+    """A format guessed from a served model's name, for servers that cannot show their vocabulary.
+
+    Only a fallback: a format read from the vocabulary (``detect``) is always preferred.
+    """
+    lowered = model_name.lower()
+    for hints, name in _NAME_HINTS:
+        if any(hint in lowered for hint in hints):
+            return by_name(name)
     return None

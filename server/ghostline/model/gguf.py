@@ -70,6 +70,8 @@ class GGUFInfo:
     tensor_count: int = 0
     expected_size: int | None = None
     file_size: int = 0
+    tensor_types: dict[str, int] = field(default_factory=dict)
+    """ggml type id of each tensor, by name."""
 
     @property
     def architecture(self) -> str:
@@ -147,9 +149,10 @@ def _expected_size(r: _Reader, info: GGUFInfo) -> int | None:
     """End of the last tensor's data, or None when a tensor type is unknown here."""
     end, known = 0, True
     for _ in range(info.tensor_count):
-        r.string()
+        name = r.string()
         dims = [r.unpack("<Q") for _ in range(r.unpack("<I"))]
         kind, offset = r.unpack("<I"), r.unpack("<Q")
+        info.tensor_types[name] = kind
         if kind not in _TYPE_SIZES:
             known = False
             continue

@@ -1,8 +1,8 @@
-"""From settings to a loaded backend: resolve the model, pull it if allowed, load it."""
+"""From settings to a loaded backend: resolve the model, pull it if allowed, load it (or reach a server)."""
 
 from __future__ import annotations
 
-from ghostline.config import ModelSettings
+from ghostline.config import ModelSettings, RemoteSettings
 from ghostline.model import errors, fetch, registry
 from ghostline.model.backend import Backend
 from ghostline.model.fetch import Progress
@@ -19,13 +19,28 @@ def locate(settings: ModelSettings, progress: Progress | None = None) -> registr
     return resolved
 
 
-def load(settings: ModelSettings, progress: Progress | None = None) -> Backend:
-    """A loaded llama.cpp backend for the settings (raises ModelError with a clear message)."""
-    from ghostline.model.llama import LlamaBackend
+def load(
+    settings: ModelSettings, progress: Progress | None = None, remote: RemoteSettings | None = None
+) -> Backend:
+    """The backend ``model.backend`` names, loaded (raises ModelError with a clear message)."""
+    if settings.backend == "remote":
+        from ghostline.model.remote import RemoteBackend
 
+        remote = remote or RemoteSettings()
+        if progress:
+            progress(0, 0, f"connecting to {remote.url}")
+        return RemoteBackend(remote)
     resolved = locate(settings, progress)
     if progress:
         progress(0, 0, f"loading {resolved.path.name}")
+    if settings.backend == "ctransformers":
+        from ghostline.model.ctransformers_backend import CTransformersBackend
+
+        return CTransformersBackend(
+            str(resolved.path), name=settings.name, n_ctx=settings.n_ctx, n_threads=settings.n_threads
+        )
+    from ghostline.model.llama import LlamaBackend
+
     return LlamaBackend(
         str(resolved.path),
         name=settings.name,
