@@ -20,8 +20,8 @@ from ghostline.syntax.tree import parse
 
 SETTINGS = CompletionSettings(max_tokens=384, max_lines=60, max_latency_ms=120_000, cross_file_tokens=0)
 TEMPERATURES = (0.0, 0.6, 0.8, 0.8, 1.0)
-Check = Callable[[str], bool]
-"""Runs a whole candidate file against the user's own examples (in a sandbox); True when they pass."""
+Check = Callable[[str], str | None]
+"""Runs a whole candidate file against the user's own examples (in a sandbox); why it fails, or None."""
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,10 @@ def generate_at(
             reason = problem
             continue
         edit = Edit(spot.offset, spot.offset, insert)
-        if check is None or check(merged):
+        failure = check(merged) if check is not None else None
+        if failure is None:
             return edit
-        reason = "no candidate passed the examples"
+        reason = failure
         fallback = fallback or edit
     if fallback is not None:
         return fallback

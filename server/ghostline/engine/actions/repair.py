@@ -87,9 +87,17 @@ def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def repair(
-    doc: Document, problem: Problem, backend: Backend, should_stop: Callable[[], bool] = lambda: False
+    doc: Document,
+    problem: Problem,
+    backend: Backend,
+    should_stop: Callable[[], bool] = lambda: False,
+    check: Callable[[str], str | None] | None = None,
 ) -> Edit:
-    """A verified edit that fixes ``problem``; ActionFailed when no attempt was safe."""
+    """A verified edit that fixes ``problem``; ActionFailed when no attempt was safe.
+
+    ``check`` runs the whole repaired file against the user's own examples (in a sandbox) and says why it
+    fails (None when it passes); a failing candidate is retried like one that does not parse.
+    """
     text, nl = doc.text, line_ending(doc.text)
     start, end = span_for(doc, problem)
     snippet = text[start:end].replace("\r\n", "\n")
@@ -106,6 +114,8 @@ def repair(
         answer = trim_echoes(answer, code, text[:start] + text[end:])
         candidate = reindent(answer, indent, nl) if answer.strip() else ""
         reason = _reject(doc, start, end, candidate)
+        if reason is None and check is not None:
+            reason = check(doc.text[:start] + candidate + doc.text[end:])
         if reason is None:
             return minimal_edit(text, start, end, candidate)
         tried.append((answer, reason))
