@@ -54,6 +54,8 @@ class ModelSettings:
     """Sampling seed."""
     adapter: str = ""
     """Path to a GGUF LoRA adapter to load on top of the model."""
+    speculative: bool = True
+    """Prompt-lookup drafts: guess upcoming tokens from the context and check them in one batch."""
 
 
 @dataclass(frozen=True)

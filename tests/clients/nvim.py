@@ -38,7 +38,12 @@ def keys(text: str) -> str:
 
 
 def run_lua(
-    nvim: Path, script: str, env: dict[str, str] | None = None, before: str = "", timeout: float = 30
+    nvim: Path,
+    script: str,
+    env: dict[str, str] | None = None,
+    before: str = "",
+    timeout: float = 30,
+    cwd: Path | None = None,
 ) -> Any:
     """Run a Lua chunk in a fresh headless Neovim with the plugin installed; its result through JSON.
 
@@ -53,6 +58,7 @@ def run_lua(
         capture_output=True,
         text=True,
         timeout=timeout,
+        cwd=cwd,
         env=env,
         check=False,
     )

@@ -126,7 +126,10 @@ def test_checkhealth_says_what_is_missing(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": "/usr/bin:/bin", "XDG_STATE_HOME": str(tmp_path)}
     report = "\n".join(
         run_lua(
-            NVIM, "vim.cmd('checkhealth ghostline'); return vim.api.nvim_buf_get_lines(0, 0, -1, false)", env
+            NVIM,
+            "vim.cmd('checkhealth ghostline'); return vim.api.nvim_buf_get_lines(0, 0, -1, false)",
+            env,
+            cwd=tmp_path,  # away from this checkout's own .venv
         )
     )
     assert re.search(r"OK Neovim 0\.1\d\.\d+", report), report

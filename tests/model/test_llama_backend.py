@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ghostline.model.backend import Backend
@@ -98,3 +100,22 @@ def test_calls_after_close_fail_fast(smollm_path: object) -> None:
         backend.warm("def f():")
     with pytest.raises(ModelError, match="unloaded"):
         backend.generate("def f():", max_tokens=2).text()
+
+
+def test_prompt_lookup_drafts_are_verified_and_save_steps(smollm_path: Path) -> None:
+    prompt = (
+        "def first():\n    return [" + ", ".join(str(i) for i in range(40)) + "]\n\n\n"
+        "def second():\n    return [0, 1, 2, 3"
+    )
+    texts, stats = [], []
+    for speculative in (False, True):
+        backend = LlamaBackend(str(smollm_path), n_ctx=1024, speculative=speculative)
+        generation = backend.generate(prompt, max_tokens=24)
+        texts.append(generation.text())
+        stats.append(generation.stats)
+        backend.close()
+    assert stats[0].drafted_tokens == 0
+    assert stats[1].accepted_draft_tokens > 0 and stats[1].drafted_tokens >= stats[1].accepted_draft_tokens
+    assert stats[1].generated_tokens == stats[0].generated_tokens == 24
+    assert texts[1] == texts[0]  # a list this regular has no near-ties: the same greedy text
+    assert texts[1].startswith(", 4, 5, 6")

@@ -48,6 +48,13 @@ CASES = [
         "\n  return 1;\n}",
     ),
     (
+        "from a blank line, the first written line sets the indentation to stop at",
+        "a.py",
+        "def multiply(a, b):\n█\n",
+        '    """Return the product."""\n    return a * b\n\n\ndef divide(a, b):\n    return a / b\n',
+        '    """Return the product."""\n    return a * b',
+    ),
+    (
         "a suggestion cut on a block opener drops that line",
         "a.py",
         "def fact(n):\n    █\n",

@@ -19,6 +19,8 @@ class StreamGuard:
     def __init__(self, mode: str, line_before: str, suffix: str, max_lines: int) -> None:
         self.mode = mode
         self.base = _indent(line_before) if line_before.strip() else len(line_before)
+        self.lead = len(line_before) if not line_before.strip() else -1
+        """On a blank line: its width, until the first written line shows the block's real indentation."""
         self.opens_block = line_before.rstrip().endswith(OPENERS)
         self.next_line = next((ln.strip() for ln in suffix.split("\n")[1:] if ln.strip()), "")
         self.max_lines = max_lines
@@ -37,6 +39,12 @@ class StreamGuard:
             return
         lines = self.text.split("\n")
         for i, line in enumerate(lines[:-1]):
+            if self.lead >= 0 and line.strip():
+                # From a blank line the first line written sets the block's indentation (an empty
+                # function body at column 0 gets its statements indented; stop when they dedent).
+                self.base = max(self.base, _indent(line) + (self.lead if i == 0 else 0))
+                self.lead = -1
+                continue
             if i > 0 and (cut := self._cut_before(line)) is not None:
                 self.text = "\n".join(lines[: i + cut])
                 self.done = True

@@ -50,4 +50,5 @@ def load(
         flash_attn=settings.flash_attn,
         seed=settings.seed,
         adapter=settings.adapter,
+        speculative=settings.speculative,
     )
