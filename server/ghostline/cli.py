@@ -1,4 +1,4 @@
-"""The ``ghostline`` command line: serve, check, model, demo, bench, settings."""
+"""The ``ghostline`` command line: serve, check, model, demo, bench, eval, settings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ghostline import __version__, config
-from ghostline.commands import action, bench, check, complete, model
+from ghostline.commands import action, bench, check, complete, evaluate, model
 
 
 def _tcp_address(value: str) -> tuple[str, int]:
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     complete.add_parser(sub)
     action.add_parser(sub)
     bench.add_parser(sub)
+    evaluate.add_parser(sub)
 
     demo = sub.add_parser("demo", help="open a sample file through a real LSP client and show the results")
     demo.add_argument("file", nargs="?", type=Path, help="file to open (default: the bundled sample)")
@@ -67,5 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "complete": complete.run,
         "stats": complete.run_stats,
         "action": action.run,
+        "eval": evaluate.run,
     }
     return commands[args.command](args)
