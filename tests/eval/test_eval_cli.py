@@ -102,12 +102,11 @@ def test_the_raw_baseline_runs(tmp_path: Path, smollm_path: Path) -> None:
     assert len(log_records(result)) == 1
 
 
-def test_a_task_without_a_ghostline_solver_says_so(tmp_path: Path, smollm_path: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "ghostline", "eval", "explain", "--limit", "1", "--model", "smollm2-135m",
-         "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    if run.returncode == 0:
-        pytest.skip("a Ghostline solver for 'explain' is registered now")
-    assert run.returncode == 2 and "--baseline raw" in run.stderr and "Traceback" not in run.stderr
+@pytest.mark.parametrize("task", ["humaneval", "humanevalfix", "quixbugs", "explain"])
+def test_action_solvers_run_through_the_code_actions(tmp_path: Path, smollm_path: Path, task: str) -> None:
+    result = ghostline_eval(tmp_path, task, "--limit", "1")
+    [record] = log_records(result)
+    assert result["task"] == task and result["variant"] == "ghostline" and result["problems"] == 1
+    assert result["pass@1"] == (1.0 if record["passed"] else 0.0)
+    if task != "humaneval":  # a repair or round trip answers with a whole program, changed or kept
+        assert f"def {record['task_id'].split('/')[-1]}" in record["answer"] or "def " in record["answer"]

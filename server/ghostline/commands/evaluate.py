@@ -44,7 +44,7 @@ def _out_dir(args: argparse.Namespace) -> Path:
 def run(args: argparse.Namespace) -> int:
     """Run one task and print (or write) its result."""
     from ghostline import config
-    from ghostline.eval import datasets, runner, sandbox, solvers
+    from ghostline.eval import datasets, engine_solvers, runner, sandbox, solvers
     from ghostline.model import loader
     from ghostline.model.errors import ModelError
 
@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     except datasets.DataMissing as exc:
         print(f"ghostline eval: {exc}", file=sys.stderr)
         return 1
+    solvers.GHOSTLINE.update(engine_solvers.SOLVERS)
     if why := solvers.missing(args.task, args.baseline):
         print(f"ghostline eval: {why}; try --baseline raw", file=sys.stderr)
         return 2
