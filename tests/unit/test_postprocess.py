@@ -55,6 +55,20 @@ CASES = [
         '    """Return the product."""\n    return a * b',
     ),
     (
+        "in the middle of a block, a blank line written ends the insertion",
+        "a.py",
+        "def f(xs):\n    total = 0\n    █\n    return total\n",
+        "for x in xs:\n        total += x\n\n    print(total)\n    return total",
+        "for x in xs:\n        total += x",
+    ),
+    (
+        "writing any of the next lines below again ends the insertion",
+        "a.py",
+        "def f(xs):\n    █\n    total = sum(xs)\n    count = len(xs)\n    return total / count\n",
+        "xs = list(xs)\n    count = len(xs)\n    return total / count",
+        "xs = list(xs)",
+    ),
+    (
         "a suggestion cut on a block opener drops that line",
         "a.py",
         "def fact(n):\n    █\n",

@@ -22,7 +22,11 @@ class StreamGuard:
         self.lead = len(line_before) if not line_before.strip() else -1
         """On a blank line: its width, until the first written line shows the block's real indentation."""
         self.opens_block = line_before.rstrip().endswith(OPENERS)
-        self.next_line = next((ln.strip() for ln in suffix.split("\n")[1:] if ln.strip()), "")
+        below = [ln for ln in suffix.split("\n")[1:] if ln.strip()]
+        self.below = {ln.strip() for ln in below[:3]}
+        """The next lines of code below the cursor: writing one of them again means the gap is filled."""
+        self.mid_block = bool(below) and _indent(below[0]) >= self.base and not self.opens_block
+        """Code continues right below at this depth: a blank line written ends the insertion."""
         self.max_lines = max_lines
         self.text = ""
         self.done = False
@@ -45,7 +49,8 @@ class StreamGuard:
                 self.base = max(self.base, _indent(line) + (self.lead if i == 0 else 0))
                 self.lead = -1
                 continue
-            if i > 0 and (cut := self._cut_before(line)) is not None:
+            ended = self.mid_block and not line.strip() and any(x.strip() for x in lines[:i])
+            if i > 0 and (cut := 0 if ended else self._cut_before(line)) is not None:
                 self.text = "\n".join(lines[: i + cut])
                 self.done = True
                 return
@@ -58,7 +63,7 @@ class StreamGuard:
         """None to keep going; 0 to stop before ``line``, 1 to stop after it."""
         if not line.strip():
             return None
-        if self.next_line and line.strip() == self.next_line:
+        if line.strip() in self.below:
             return 0  # it started repeating the code below the cursor
         indent = _indent(line)
         if indent < self.base or (self.opens_block and indent <= self.base):
