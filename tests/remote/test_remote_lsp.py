@@ -77,3 +77,31 @@ async def test_cut_mid_stream_ends_empty_and_the_next_works(ready: LanguageClien
     assert stats.last_generated_tokens > 0  # the server answered this one
     assert (await info(ready))["state"] == "ready"
     assert ready.messages == []  # a dropped connection is logged, not popped up
+
+
+async def test_repair_action_through_the_server(ready: LanguageClient, proxy: Proxy) -> None:
+    from ghostline.engine.document import Document
+    from ghostline.lsp.demo import apply_lsp_edits
+
+    await reconfigure(ready, options(proxy.url))
+    source = "def area(r):\n    return 3.14 * r * r\n\n\nprint(area(2)\n"
+    uri = "file:///project/remote_fix.py"
+    open_doc(ready, uri, source, "python")
+    at = types.Position(4, 5)
+    listed = await ready.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), types.Range(at, at), types.CodeActionContext([])
+        )
+    )
+    [action] = [a for a in listed or [] if isinstance(a, types.CodeAction) and a.kind == "quickfix"]
+    ready.messages.clear()
+    connections = len(proxy.closed_by_client)
+    resolved = await ready.code_action_resolve_async(action)
+    assert len(proxy.closed_by_client) > connections  # the model ran on the remote server
+    if resolved.edit is None:  # a tiny model may find nothing safe: then it must say so, and change nothing
+        assert any("no safe fix" in m.message for m in ready.messages), ready.messages
+        return
+    [change] = resolved.edit.document_changes or []
+    assert isinstance(change, types.TextDocumentEdit)
+    result = apply_lsp_edits(source, [e for e in change.edits if isinstance(e, types.TextEdit)])
+    assert Document("fixed.py", result).problems() == [] and compile(result, "fixed.py", "exec")

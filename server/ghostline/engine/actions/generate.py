@@ -18,7 +18,7 @@ from ghostline.model.backend import Backend
 from ghostline.syntax.definitions import find_definitions
 from ghostline.syntax.tree import parse
 
-SETTINGS = CompletionSettings(max_tokens=384, max_lines=60, max_latency_ms=120_000, cross_file_tokens=0)
+SETTINGS = CompletionSettings(max_tokens=384, max_lines=60, max_latency_ms=600_000, cross_file_tokens=0)
 TEMPERATURES = (0.0, 0.6, 0.8, 0.8, 1.0)
 Check = Callable[[str], str | None]
 """Runs a whole candidate file against the user's own examples (in a sandbox); why it fails, or None."""
