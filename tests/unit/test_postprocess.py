@@ -11,6 +11,7 @@ from ghostline.config import CompletionSettings
 from ghostline.engine.context import ContextBuilder
 from ghostline.engine.document import Document
 from ghostline.engine.postprocess import StreamGuard, finalize
+from ghostline.engine.prompt import unheal
 
 CASES = [
     # (name, file, document with █, raw model output, expected insertion)
@@ -69,6 +70,13 @@ CASES = [
         "xs = list(xs)",
     ),
     (
+        "the model writing the healed indentation again does not deepen the block",
+        "a.py",
+        "def count(nums):\n    █\n",
+        "    total = 0\n    for n in nums:\n        total += 1\n    return total\n\n\ndef other():\n",
+        "total = 0\n    for n in nums:\n        total += 1\n    return total",
+    ),
+    (
         "a suggestion cut on a block opener drops that line",
         "a.py",
         "def fact(n):\n    █\n",
@@ -86,7 +94,8 @@ def run_case(name: str, text_with_cursor: str, raw: str) -> str:
     guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12)
     for ch in raw:  # streamed one character at a time
         guard.feed(ch)
-    return finalize(doc.language, text, offset, guard.finish(), ctx.suffix.split("\n", 1)[0])
+    raw_text = unheal(ctx.line_before, guard.finish())  # as completion.generate does
+    return finalize(doc.language, text, offset, raw_text, ctx.suffix.split("\n", 1)[0])
 
 
 @pytest.mark.parametrize(("title", "name", "text", "raw", "expected"), CASES, ids=[c[0] for c in CASES])

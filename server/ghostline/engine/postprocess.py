@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ghostline.engine.prompt import unheal
 from ghostline.engine.text import to_bytes
 from ghostline.syntax.cursor import error_count
 
@@ -46,7 +47,9 @@ class StreamGuard:
             if self.lead >= 0 and line.strip():
                 # From a blank line the first line written sets the block's indentation (an empty
                 # function body at column 0 gets its statements indented; stop when they dedent).
-                self.base = max(self.base, _indent(line) + (self.lead if i == 0 else 0))
+                # The prompt ends healed (without the line's blanks), so the model usually writes them again.
+                first = unheal(" " * self.lead, line) if i == 0 else line
+                self.base = max(self.base, _indent(first) + (self.lead if i == 0 else 0))
                 self.lead = -1
                 continue
             ended = self.mid_block and not line.strip() and any(x.strip() for x in lines[:i])
