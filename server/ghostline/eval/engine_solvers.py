@@ -39,6 +39,30 @@ def examples_check(extra: str) -> Callable[[str], str | None]:
     return check
 
 
+_EXAMPLE = re.compile(
+    r"(?P<call>\b{name}\s*\(.*\))\s*(?:==|➞|=>|->|should\s+(?:return|be)|returns?|is)\s*(?P<want>.+?)[.,;]?\s*$"
+)
+
+
+def example_asserts(source: str, name: str) -> str:
+    """Asserts for the examples a docstring states in prose (``f(3) == 6``, ``f(1) ➞ True``, "should return").
+
+    Doctest examples (``>>>``) are run by doctest itself; an example that is not valid Python is skipped.
+    """
+    pattern = re.compile(_EXAMPLE.pattern.format(name=re.escape(name)))
+    found = []
+    for line in source.split("\n"):
+        if ">>>" in line or (match := pattern.search(line.strip())) is None:
+            continue
+        call, want = match["call"], match["want"].strip().rstrip(".")
+        try:
+            compile(f"assert {call} == {want}", "<example>", "exec")
+        except SyntaxError:
+            continue
+        found.append(f"assert {call} == {want}, {call!r}")
+    return "\n".join(found)
+
+
 def _def_position(source: str, name: str) -> Pos:
     for row, line in enumerate(source.split("\n")):
         if re.match(rf"\s*(async\s+)?def {re.escape(name)}\b", line):
@@ -52,7 +76,9 @@ def body_from_docstring(source: str, name: str, backend: Backend, samples: int) 
     spot = spot_after_docstring(doc, _def_position(source, name))
     if spot is None:
         return source
-    check = examples_check(DOCTEST) if ">>>" in source else None
+    asserts = example_asserts(source, name)
+    extra = (f"\n\n{asserts}\n" if asserts else "") + (DOCTEST if ">>>" in source else "")
+    check = examples_check(extra) if extra else None
     try:
         edit = generate_at(doc, spot, backend, samples=samples if check else 1, check=check)
     except ActionFailed:
