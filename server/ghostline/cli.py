@@ -1,4 +1,4 @@
-"""The ``ghostline`` command line: serve, check, model, demo, bench, settings."""
+"""The ``ghostline`` command line: serve, check, model, demo, bench, settings, dataset, finetune."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ghostline import __version__, config
-from ghostline.commands import action, bench, check, complete, model
+from ghostline.commands import action, bench, check, complete, dataset, finetune, model, tune_eval
 
 
 def _tcp_address(value: str) -> tuple[str, int]:
@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     complete.add_parser(sub)
     action.add_parser(sub)
     bench.add_parser(sub)
+    dataset.add_parser(sub)
+    finetune.add_parser(sub)
+    tune_eval.add_parser(sub)
 
     demo = sub.add_parser("demo", help="open a sample file through a real LSP client and show the results")
     demo.add_argument("file", nargs="?", type=Path, help="file to open (default: the bundled sample)")
@@ -67,5 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "complete": complete.run,
         "stats": complete.run_stats,
         "action": action.run,
+        "dataset": dataset.run,
+        "finetune": finetune.run,
+        "eval-repo": tune_eval.run,
     }
     return commands[args.command](args)
