@@ -30,6 +30,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--eval-every", type=int, default=20, help="steps between validation losses")
     p.add_argument("--patience", type=int, default=3, help="evaluations without improvement before stopping")
     p.add_argument("--max-examples", type=int, default=0, help="use at most this many training examples")
+    p.add_argument("--max-validation", type=int, default=64, help="validation examples per evaluation")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: one per core)")
 
@@ -60,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         max_length=args.max_length,
         eval_every=args.eval_every,
         patience=args.patience,
+        max_validation=args.max_validation,
         seed=args.seed,
         threads=args.threads,
     )

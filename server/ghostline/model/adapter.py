@@ -62,7 +62,7 @@ def recorded_base(adapter: GGUFInfo) -> BaseIdentity | None:
     )
 
 
-def check_adapter(path: str, base: GGUFInfo) -> GGUFInfo:
+def check_adapter(path: str, base: GGUFInfo, base_name: str = "") -> GGUFInfo:
     """The adapter's header, after checking it is a LoRA adapter made for ``base`` (else ModelError)."""
     if not os.path.isfile(path):
         raise ModelError(f"LoRA adapter not found: {path}", "model/adapter-missing")
@@ -77,7 +77,7 @@ def check_adapter(path: str, base: GGUFInfo) -> GGUFInfo:
             f"adapter.type={meta.get('adapter.type')!r})",
             "model/adapter-invalid",
         )
-    ours = identity_of(base)
+    ours = identity_of(base, base_name)
     theirs = recorded_base(header) or dataclasses.replace(
         ours, architecture=header.architecture, name="another model", file=""
     )

@@ -74,7 +74,7 @@ class LlamaBackend:
         self.speculative = speculative
         resources.check_memory(header, n_ctx)
         if adapter:
-            check_adapter(adapter, header)  # llama.cpp would only log a mismatch, or crash on it
+            check_adapter(adapter, header, name)  # llama.cpp would only log a mismatch, or crash on it
         self._jobs: queue.Queue[tuple[Callable[[], None], Callable[[BaseException], None]] | None] = (
             queue.Queue()
         )

@@ -48,8 +48,8 @@ def assign_splits(paths: list[str], seed: int, fractions: tuple[float, float]) -
 def _dedup_text(example: dict[str, Any]) -> str:
     if "middle" in example:
         context = "\n".join(example["prefix"].splitlines()[-3:])
-        return f"{example['kind']}\n{context}\n{example['middle']}"
-    return f"{example['kind']}\n{example['completion']}\n{example['prompt']}"
+        return f"{context}\n{example['middle']}"
+    return f"{example['completion']}\n{example['prompt']}"
 
 
 def build(
@@ -74,12 +74,13 @@ def build(
             else:
                 skipped["duplicate"] += 1
     split = assign_splits([s.path for s in sources], seed, fractions)
-    examples_seen = Deduplicator(threshold=0.85)
+    examples_seen: dict[str, Deduplicator] = {}  # per kind: a function and its doc pair share their text
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SPLITS}
     for done, source in enumerate(sources):
         report(done, len(sources), source.path)
         for example in mine.fim_examples(source, seed, per_kind) + mine.doc_pairs(source):
-            if examples_seen.add(_dedup_text(example)):
+            seen = examples_seen.setdefault(example["kind"], Deduplicator(threshold=0.85))
+            if seen.add(_dedup_text(example)):
                 rows[split[source.path]].append(example)
     report(len(sources), len(sources), "done")
     out.mkdir(parents=True, exist_ok=True)
@@ -101,7 +102,7 @@ def _summary(
     skipped: Counter[str],
     rows: dict[str, list[dict[str, Any]]],
     files_seen: Deduplicator,
-    examples_seen: Deduplicator,
+    examples_seen: dict[str, Deduplicator],
 ) -> dict[str, Any]:
     def chars(row: dict[str, Any]) -> int:
         return sum(len(row.get(k, "")) for k in ("prefix", "middle", "suffix", "prompt", "completion"))
@@ -129,8 +130,8 @@ def _summary(
         "duplicates_removed": {
             "files_exact": files_seen.exact_duplicates,
             "files_near": files_seen.near_duplicates,
-            "examples_exact": examples_seen.exact_duplicates,
-            "examples_near": examples_seen.near_duplicates,
+            "examples_exact": sum(d.exact_duplicates for d in examples_seen.values()),
+            "examples_near": sum(d.near_duplicates for d in examples_seen.values()),
         },
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -139,7 +140,9 @@ def add_lora(model: Any, config: TrainConfig) -> Any:
         bias="none",
         task_type="CAUSAL_LM",
     )
-    return get_peft_model(model, lora)
+    with warnings.catch_warnings():  # peft asks transformers a question it has deprecated
+        warnings.simplefilter("ignore", FutureWarning)
+        return get_peft_model(model, lora)
 
 
 def train(
@@ -183,8 +186,8 @@ def train(
             optimizer.step()
             optimizer.zero_grad(set_to_none=True)
             step += 1
-            history.train.append((step, float(loss), config.learning_rate * factor))
-            report(step, total, f"loss {float(loss):.3f}")
+            history.train.append((step, float(loss.detach()), config.learning_rate * factor))
+            report(step, total, f"loss {history.train[-1][1]:.3f}")
             if step % config.eval_every == 0 or step == total:
                 improved = _record(model, validation_items, pad, config, history, step, best)
                 best = improved or best
