@@ -8,10 +8,15 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
+# The [tune] extra pins torch==2.13.0: pip prefers the CPU build (2.13.0+cpu) wherever one is on offer (a local
+# wheel folder, or TORCH_INDEX=--extra-index-url=https://download.pytorch.org/whl/cpu); plain PyPI has CUDA's.
+TORCH_INDEX ?=
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,ctransformers]'
+	$(BIN)/python -m pip install --quiet $(TORCH_INDEX) 'torch==2.13.0'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ctransformers,tune]'
 	touch $(STAMP)
 
 # The models the tests and the demo use, fetched once into the user cache (sha256-verified).

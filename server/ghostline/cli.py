@@ -1,4 +1,4 @@
-"""The ``ghostline`` command line: serve, check, model, demo, bench, eval, settings."""
+"""The ``ghostline`` command line: serve, check, model, demo, bench, eval, settings, dataset, finetune."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ghostline import __version__, config
-from ghostline.commands import action, bench, check, complete, evaluate, model
+from ghostline.commands import action, bench, check, complete, dataset, evaluate, finetune, model, tune_eval
 
 
 def _tcp_address(value: str) -> tuple[str, int]:
@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_parser(sub)
     bench.add_parser(sub)
     evaluate.add_parser(sub)
+    dataset.add_parser(sub)
+    finetune.add_parser(sub)
+    tune_eval.add_parser(sub)
 
     demo = sub.add_parser("demo", help="open a sample file through a real LSP client and show the results")
     demo.add_argument("file", nargs="?", type=Path, help="file to open (default: the bundled sample)")
@@ -69,5 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "stats": complete.run_stats,
         "action": action.run,
         "eval": evaluate.run,
+        "dataset": dataset.run,
+        "finetune": finetune.run,
+        "eval-repo": tune_eval.run,
     }
     return commands[args.command](args)

@@ -109,5 +109,7 @@ def _info(args: argparse.Namespace) -> int:
     print(f"context:       {facts.context_length} tokens (trained)\nfill-in-middle: {facts.fim_mode}")
     print(f"end tokens:    {', '.join(facts.eos_tokens)}\ngpu layers:    {facts.n_gpu_layers}")
     if facts.adapter:
-        print(f"adapter:       {facts.adapter}")
+        from ghostline.model.adapter import describe
+
+        print(f"adapter:       {facts.adapter} ({describe(facts.adapter)})")
     return 0

@@ -10,18 +10,22 @@ from tqdm import tqdm
 
 
 class ProgressBar:
-    """Byte progress on stderr; the message shows as the bar's description."""
+    """Progress on stderr (bytes unless another ``unit`` is given); the message shows as the description."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, unit: str = "B") -> None:
         self.label = label
+        self.unit = unit
         self.bar: tqdm[Any] | None = None
 
     def __enter__(self) -> ProgressBar:
-        self.bar = tqdm(total=0, unit="B", unit_scale=True, desc=self.label, file=sys.stderr, leave=False)
+        scale = self.unit == "B"
+        self.bar = tqdm(
+            total=0, unit=self.unit, unit_scale=scale, desc=self.label, file=sys.stderr, leave=False
+        )
         return self
 
     def update(self, done: int, total: int, message: str) -> None:
-        """Move the bar to ``done`` of ``total`` bytes."""
+        """Move the bar to ``done`` of ``total``."""
         assert self.bar is not None
         if total and self.bar.total != total:
             self.bar.total = total

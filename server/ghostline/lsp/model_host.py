@@ -13,7 +13,7 @@ from lsprotocol import types
 
 from ghostline.config import ModelSettings, RemoteSettings
 from ghostline.lsp.server import GhostlineServer
-from ghostline.model import loader
+from ghostline.model import adapter, loader
 from ghostline.model.backend import Backend
 from ghostline.model.errors import ModelError
 
@@ -38,6 +38,8 @@ def register(server: GhostlineServer) -> None:
         if ls.backend is not None:
             facts = ls.backend.facts
             info.update(asdict(facts), fim_mode=facts.fim_mode)
+            if facts.adapter:
+                info["adapter_info"] = adapter.describe(facts.adapter)
         return info
 
     @server.feature(types.SHUTDOWN)

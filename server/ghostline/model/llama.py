@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ghostline.model import fim, resources
+from ghostline.model.adapter import check_adapter
 from ghostline.model.backend import Generation, GenerationStats, ModelFacts
 from ghostline.model.errors import ModelError
 from ghostline.model.gguf import read_header
@@ -72,8 +73,8 @@ class LlamaBackend:
         header = read_header(path)
         self.speculative = speculative
         resources.check_memory(header, n_ctx)
-        if adapter and not os.path.isfile(adapter):
-            raise ModelError(f"LoRA adapter not found: {adapter}", "model/adapter-missing")
+        if adapter:
+            check_adapter(adapter, header, name)  # llama.cpp would only log a mismatch, or crash on it
         self._jobs: queue.Queue[tuple[Callable[[], None], Callable[[BaseException], None]] | None] = (
             queue.Queue()
         )

@@ -1,0 +1,158 @@
+"""``ghostline dataset build``: a repository → deduplicated JSONL examples split by file, and a summary."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ghostline.tune import mine
+from ghostline.tune.dedup import Deduplicator
+from ghostline.tune.files import Skipped, SourceFile, walk
+
+SPLITS = ("train", "validation", "test")
+CHARS_PER_TOKEN = 3.5
+Progress = Callable[[int, int, str], None]
+
+
+def split_of(path: str, seed: int, fractions: tuple[float, float] = (0.8, 0.1)) -> str:
+    """The split of a file from a seeded hash of its path: stable as the repository grows."""
+    return SPLITS[_bucket(_unit(path, seed), fractions)]
+
+
+def _unit(path: str, seed: int) -> float:
+    digest = hashlib.sha256(f"{seed}:{path}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def _bucket(u: float, fractions: tuple[float, float]) -> int:
+    train, validation = fractions
+    return 0 if u < train else 1 if u < train + validation else 2
+
+
+def assign_splits(paths: list[str], seed: int, fractions: tuple[float, float]) -> dict[str, str]:
+    """Each path's split; with three files or more no split stays empty (the file nearest its range moves)."""
+    units = {p: _unit(p, seed) for p in paths}
+    split = {p: SPLITS[_bucket(u, fractions)] for p, u in units.items()}
+    if len(paths) >= 3:
+        for target, key in (("test", lambda p: -units[p]), ("validation", lambda p: abs(units[p] - 0.85))):
+            if target not in split.values():
+                donors = sorted((p for p in paths if split[p] == "train"), key=key)
+                split[donors[0]] = target
+    return split
+
+
+def _dedup_text(example: dict[str, Any]) -> str:
+    if "middle" in example:
+        context = "\n".join(example["prefix"].splitlines()[-3:])
+        return f"{context}\n{example['middle']}"
+    return f"{example['completion']}\n{example['prompt']}"
+
+
+def build(
+    repo: Path,
+    out: Path,
+    *,
+    seed: int = 0,
+    fractions: tuple[float, float] = (0.8, 0.1),
+    per_kind: int = 3,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Mine ``repo`` into ``out`` (train/validation/test.jsonl, files.json, summary.json); the summary."""
+    report = progress or (lambda done, total, message: None)
+    entries = list(walk(repo))
+    skipped = Counter(e.reason for e in entries if isinstance(e, Skipped))
+    files_seen = Deduplicator(threshold=0.9)
+    sources = []
+    for entry in entries:
+        if isinstance(entry, SourceFile):
+            if files_seen.add(entry.text):
+                sources.append(entry)
+            else:
+                skipped["duplicate"] += 1
+    split = assign_splits([s.path for s in sources], seed, fractions)
+    examples_seen: dict[str, Deduplicator] = {}  # per kind: a function and its doc pair share their text
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SPLITS}
+    for done, source in enumerate(sources):
+        report(done, len(sources), source.path)
+        for example in mine.fim_examples(source, seed, per_kind) + mine.doc_pairs(source):
+            seen = examples_seen.setdefault(example["kind"], Deduplicator(threshold=0.85))
+            if seen.add(_dedup_text(example)):
+                rows[split[source.path]].append(example)
+    report(len(sources), len(sources), "done")
+    out.mkdir(parents=True, exist_ok=True)
+    for name in SPLITS:
+        with open(out / f"{name}.jsonl", "w", encoding="utf-8") as f:
+            for row in rows[name]:
+                f.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    by_split = {name: sorted(p for p in split if split[p] == name) for name in SPLITS}
+    (out / "files.json").write_text(json.dumps(by_split, indent=1) + "\n", encoding="utf-8")
+    summary = _summary(repo, seed, sources, skipped, rows, files_seen, examples_seen)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return summary
+
+
+def _summary(
+    repo: Path,
+    seed: int,
+    sources: list[SourceFile],
+    skipped: Counter[str],
+    rows: dict[str, list[dict[str, Any]]],
+    files_seen: Deduplicator,
+    examples_seen: dict[str, Deduplicator],
+) -> dict[str, Any]:
+    def chars(row: dict[str, Any]) -> int:
+        return sum(len(row.get(k, "")) for k in ("prefix", "middle", "suffix", "prompt", "completion"))
+
+    counts: dict[str, dict[str, int]] = {}
+    for row in (r for name in SPLITS for r in rows[name]):
+        per = counts.setdefault(row["language"], {})
+        per[row["kind"]] = per.get(row["kind"], 0) + 1
+    return {
+        "repository": repo.name,
+        "seed": seed,
+        "files": {"mined": len(sources), "skipped": dict(sorted(skipped.items()))},
+        "files_per_language": dict(sorted(Counter(s.language for s in sources).items())),
+        "examples": {name: len(rows[name]) for name in SPLITS},
+        "examples_per_language_and_kind": dict(sorted(counts.items())),
+        "tokens_approx": {
+            name: round(sum(chars(r) for r in rows[name]) / CHARS_PER_TOKEN) for name in SPLITS
+        },
+        "target_tokens_approx": {
+            name: round(
+                sum(len(r.get("middle", r.get("completion", ""))) for r in rows[name]) / CHARS_PER_TOKEN
+            )
+            for name in SPLITS
+        },
+        "duplicates_removed": {
+            "files_exact": files_seen.exact_duplicates,
+            "files_near": files_seen.near_duplicates,
+            "examples_exact": sum(d.exact_duplicates for d in examples_seen.values()),
+            "examples_near": sum(d.near_duplicates for d in examples_seen.values()),
+        },
+    }
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """The summary as a few readable lines."""
+    ex, tok = summary["examples"], summary["tokens_approx"]
+    lines = [
+        f"files: {summary['files']['mined']} mined, skipped {summary['files']['skipped'] or 'none'}",
+        "examples: " + ", ".join(f"{k} {ex[k]} (~{tok[k]:,} tokens)" for k in SPLITS),
+        f"duplicates removed: {summary['duplicates_removed']}",
+    ]
+    for language, kinds in summary["examples_per_language_and_kind"].items():
+        lines.append(f"  {language:<11} " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    return "\n".join(lines)
+
+
+def read_split(data: Path, name: str) -> list[dict[str, Any]]:
+    """The examples of one split of a dataset folder."""
+    path = data / f"{name}.jsonl"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found; run `ghostline dataset build REPO -o {data}` first")
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]

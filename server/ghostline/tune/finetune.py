@@ -1,0 +1,107 @@
+"""``ghostline finetune``: a dataset folder and a base preset → a GGUF LoRA adapter and its loss curves."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ghostline.config import CompletionSettings, ModelSettings
+from ghostline.model import fim as fim_formats
+from ghostline.model import loader
+from ghostline.model.adapter import identity_of
+from ghostline.model.gguf import read_header
+from ghostline.tune import curves, export, hf
+from ghostline.tune.dataset import read_split
+from ghostline.tune.prompts import to_pair
+from ghostline.tune.train import Encoded, History, Progress, TrainConfig, add_lora, encode, train
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Where a run writes: the adapter and, next to it, its loss curves."""
+
+    adapter: Path
+
+    @property
+    def loss_json(self) -> Path:
+        """Loss curves and run facts as JSON."""
+        return self.adapter.with_name(self.adapter.stem + ".loss.json")
+
+    @property
+    def loss_png(self) -> Path:
+        """Loss curves as a plot."""
+        return self.adapter.with_name(self.adapter.stem + ".loss.png")
+
+
+def outputs(path: Path) -> Outputs:
+    """``ADAPTER.gguf`` as given; a folder (or a name without ``.gguf``) gets ``adapter.gguf`` inside."""
+    return Outputs(path if path.suffix == ".gguf" else path / "adapter.gguf")
+
+
+def finetune(
+    base: str,
+    data: Path,
+    out: Path,
+    config: TrainConfig,
+    *,
+    max_examples: int = 0,
+    progress: Progress | None = None,
+) -> tuple[Outputs, History]:
+    """Train a LoRA adapter of ``base`` on ``data``'s train split, stopping on its validation split."""
+    resolved = loader.locate(ModelSettings(name=base))
+    header = read_header(str(resolved.path))
+    train_rows, validation_rows = read_split(data, "train"), read_split(data, "validation")
+    if max_examples:
+        train_rows = train_rows[:max_examples]
+    if not train_rows or not validation_rows:
+        raise ValueError(f"{data}: the train and validation splits both need examples")
+    model, tokenizer = hf.load_base(resolved.path)
+    model.to(hf.device())
+    fim = fim_formats.detect(tokenizer.get_vocab().keys())
+    bos = tokenizer.bos_token_id if header.metadata.get("tokenizer.ggml.add_bos_token") else None
+    settings = CompletionSettings()
+
+    def encoded(rows: list[dict[str, Any]]) -> list[Encoded]:
+        return [encode(tokenizer, to_pair(r, fim, settings), config.max_length, bos) for r in rows]
+
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    peft_model = add_lora(model, config)
+    history = train(peft_model, encoded(train_rows), encoded(validation_rows), pad, config, progress)
+    target = outputs(out)
+    target.adapter.parent.mkdir(parents=True, exist_ok=True)
+    export.write_adapter(
+        target.adapter,
+        export.lora_tensors(peft_model),
+        alpha=config.alpha,
+        base=identity_of(header, base),
+        n_head=model.config.num_attention_heads,
+        n_head_kv=model.config.num_key_value_heads,
+        base_sha256=resolved.preset.sha256 if resolved.preset else "",
+    )
+    curves.write_json(history, target.loss_json)
+    _annotate(target.loss_json, base, data, config, len(train_rows), len(validation_rows), fim)
+    curves.write_png(history, target.loss_png, f"LoRA on {base}: {data.name} ({len(train_rows)} examples)")
+    return target, history
+
+
+def _annotate(
+    path: Path,
+    base: str,
+    data: Path,
+    config: TrainConfig,
+    n_train: int,
+    n_validation: int,
+    fim: fim_formats.FimFormat | None,
+) -> None:
+    """Add what the run was to its loss JSON."""
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record.update(
+        base=base,
+        data=str(data),
+        config=asdict(config),
+        examples={"train": n_train, "validation": n_validation},
+        prompt_format=f"fim ({fim.name})" if fim else "prefix-only",
+    )
+    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
