@@ -129,7 +129,7 @@ def test_eval_repo_scores_base_and_adapter_side_by_side(
 ) -> None:
     data, out, _ = trained
     result = evaluate_repo(data, "smollm2-135m", str(out.adapter), limit=2)
-    assert result["n"] == 2
+    assert result["n"] == 2 and result["adapter_file"] == str(out.adapter)
     for label in ("base", "adapter"):
         assert result[label]["n"] == 2 and 0.0 <= result[label]["exact_match"] <= 1.0
         assert 0.0 <= result[label]["edit_similarity"] <= 1.0

@@ -66,7 +66,12 @@ def evaluate_repo(
     """Score ``base`` (and ``base`` + ``adapter``) on up to ``limit`` FIM examples of the test split."""
     rows = [r for r in read_split(data_dir, "test") if "middle" in r][: limit or None]
     report = progress or (lambda done, total, message: None)
-    result: dict[str, Any] = {"data": str(data_dir), "model": base, "adapter": adapter or "", "n": len(rows)}
+    result: dict[str, Any] = {
+        "data": str(data_dir),
+        "model": base,
+        "adapter_file": adapter or "",
+        "n": len(rows),
+    }
     for label, path in (("base", ""), ("adapter", adapter or "")):
         if label == "adapter" and not path:
             break
@@ -83,7 +88,7 @@ def format_table(result: dict[str, Any]) -> str:
     has_adapter = "adapter" in result
     head = f"{'kind':<16} {'n':>4}  {'exact (base)':>12}" + ("  exact (+LoRA)" if has_adapter else "")
     head += f"  {'edit sim (base)':>15}" + ("  edit sim (+LoRA)" if has_adapter else "")
-    lines = [f"model {result['model']}" + (f" + {result['adapter']}" if has_adapter else ""), head]
+    lines = [f"model {result['model']}" + (f" + {result['adapter_file']}" if has_adapter else ""), head]
     kinds = [("all", result["base"]), *result["base"]["per_kind"].items()]
     for kind, base in kinds:
         after = (
