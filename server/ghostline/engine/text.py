@@ -71,3 +71,8 @@ def byte_length(text: str) -> int:
 def to_bytes(text: str) -> bytes:
     """The UTF-8 bytes tree-sitter parses (lone surrogates kept, never an exception)."""
     return text.encode("utf-8", "surrogatepass")
+
+
+def index_of_byte(text: str, byte: int) -> int:
+    """String index of a tree-sitter byte offset into ``text``."""
+    return len(to_bytes(text)[:byte].decode("utf-8", "replace"))

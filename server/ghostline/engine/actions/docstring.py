@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ghostline.engine.actions.edits import Edit, line_ending
 from ghostline.engine.actions.fill import SLOT, fill_slots
 from ghostline.engine.document import Document, Pos
-from ghostline.engine.text import to_bytes
+from ghostline.engine.text import index_of_byte, to_bytes
 from ghostline.model.backend import Backend
 from ghostline.syntax.definitions import Definition, find_definitions
 from ghostline.syntax.signature import parameter_names, returns_value
@@ -61,7 +61,7 @@ def generate_docstring(
 
 
 def _offset(doc: Document, node_byte: int) -> int:
-    return len(to_bytes(doc.text)[:node_byte].decode("utf-8", "replace"))
+    return index_of_byte(doc.text, node_byte)
 
 
 def _line_start(doc: Document, offset: int) -> int:

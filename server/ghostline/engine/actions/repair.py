@@ -10,7 +10,7 @@ from ghostline.engine.actions import verify
 from ghostline.engine.actions.chat import ask_for_code, fence_name
 from ghostline.engine.actions.edits import ActionFailed, Edit, line_ending, minimal_edit, reindent
 from ghostline.engine.document import Document
-from ghostline.engine.text import to_bytes
+from ghostline.engine.text import index_of_byte, to_bytes
 from ghostline.model.backend import Backend
 from ghostline.syntax.definitions import find_definitions
 
@@ -46,7 +46,9 @@ def span_for(doc: Document, problem: Problem) -> tuple[int, int]:
         ]
         if around:
             node = max(around, key=lambda n: n.start_byte)
-            unit = _whole_lines(text, _char(text, node.start_byte), _char(text, node.end_byte))
+            unit = _whole_lines(
+                text, index_of_byte(text, node.start_byte), index_of_byte(text, node.end_byte)
+            )
             inside = unit[0] <= paragraph[0] and paragraph[1] <= unit[1] and paragraph != unit
             if node.end_point[0] - node.start_point[0] < MAX_UNIT_LINES and not inside:
                 return unit  # a syntax error can make tree-sitter's function run on past its real end
@@ -74,10 +76,6 @@ def _paragraph(text: str, problem: Problem) -> tuple[int, int]:
     start = sum(len(line) + 1 for line in lines[:top])
     end = start + sum(len(line) + 1 for line in lines[top : bottom + 1]) - 1
     return start, max(end, start)
-
-
-def _char(text: str, byte: int) -> int:
-    return len(to_bytes(text)[:byte].decode("utf-8", "replace"))
 
 
 def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
