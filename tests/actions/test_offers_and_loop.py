@@ -10,6 +10,7 @@ from ghostline.engine.actions import catalog
 from ghostline.engine.actions.edits import ActionFailed, apply, minimal_edit
 from ghostline.engine.actions.repair import Problem, repair, span_for
 from ghostline.engine.document import Document, Pos
+from ghostline.model import fim
 from ghostline.model.backend import Generation, ModelFacts
 
 SOURCE = (
@@ -124,6 +125,17 @@ def test_no_safe_fix_after_bounded_attempts() -> None:
         repair(doc, broken_problem(doc), backend)  # type: ignore[arg-type]
     assert len(backend.prompts) == 3
     assert "does not parse" in backend.prompts[2]  # the rejection is fed back
+
+
+def test_failed_rewrite_falls_back_to_filling_in_the_broken_line() -> None:
+    source = "def add(a, b):\n    return a + b\n\n    total = (1 +)\n"
+    doc = Document("file:///p/a.py", source)
+    backend = Scripted(["def add(a, b):\n    return a + b\n\n    total = 1 +", " b) * (2 + a"])
+    backend.facts = ModelFacts("scripted", "", "test", 4096, 4096, fim.by_name("qwen"), ())
+    edit = repair(doc, broken_problem(doc), backend)  # type: ignore[arg-type]
+    # The model ran past the rest of the line (")"): cut there, the line parses.
+    assert apply(source, [edit]) == source.replace("(1 +)", "(1 + b)")
+    assert backend.prompts[1].endswith(fim.by_name("qwen").build(source[: source.rindex("+") + 1], ")\n"))  # type: ignore[union-attr]
 
 
 def test_python_must_also_compile() -> None:

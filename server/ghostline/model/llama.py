@@ -72,6 +72,7 @@ class LlamaBackend:
     ) -> None:
         header = read_header(path)
         self.speculative = speculative
+        self._seed, self._draws = seed, 0
         resources.check_memory(header, n_ctx)
         if adapter:
             check_adapter(adapter, header, name)  # llama.cpp would only log a mismatch, or crash on it
@@ -295,6 +296,9 @@ class LlamaBackend:
             stats.total_ms = (time.perf_counter() - start) * 1000
             return
         compiled = llama_cpp.LlamaGrammar.from_string(grammar, verbose=True) if grammar else None
+        if temperature > 0:  # each sampled call draws anew (same sequence of draws for the same seed)
+            self._draws += 1
+            llm.set_seed(self._seed + self._draws)
         llm._sampler = llm._init_sampler(
             top_k=0 if temperature > 0 else 1,
             top_p=top_p,

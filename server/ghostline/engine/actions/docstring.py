@@ -56,7 +56,9 @@ def generate_docstring(
         start, end, indent = _above_place(doc, target)
         template = _comment_block(doc.language, d.name, params, returns, indent, nl)
     fallbacks = [f"{d.name.replace('_', ' ')}."] + [f"the {p}." for p in params] + ["the result."]
-    body = fill_slots(backend, doc.text[:start], template, doc.text[end:], fallbacks, should_stop)
+    # Only the definition itself follows: the code below it would lead the model to describe that instead.
+    after = doc.text[end : max(end, _offset(doc, d.node.end_byte))] + nl
+    body = fill_slots(backend, doc.text[:start], template, after, fallbacks, should_stop)
     return Edit(start, end, body)
 
 

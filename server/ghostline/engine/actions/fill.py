@@ -37,6 +37,9 @@ def fill_slots(
         fim = backend.facts.fim
         prompt = fim.build(prefix, suffix) if fim else prefix
         line = _first_line(backend, prompt, max_tokens, should_stop).replace('"""', "").strip("*/#\"'` \t")
+        lead = prefix.rsplit("\n", 1)[-1].strip("*/#\"'` \t")
+        if lead and line.startswith(lead):  # "value: value: the value" → "value: the value"
+            line = line[len(lead) :].strip()
         if not any(ch.isalnum() for ch in line) or line in used:
             line = fallbacks[i]  # nothing usable, or a copy of an earlier line
         used.add(line)
@@ -58,3 +61,28 @@ def _first_line(backend: Backend, prompt: str, max_tokens: int, should_stop: Cal
             text += piece
             finished = "\n" in text.lstrip()
     return text.strip().split("\n", 1)[0].strip()
+
+
+def infill_line(
+    backend: Backend,
+    before: str,
+    after: str,
+    should_stop: Callable[[], bool] = lambda: False,
+    max_tokens: int = 48,
+) -> str | None:
+    """What the model writes between ``before`` and ``after`` up to the end of the line (FIM models only)."""
+    fim = backend.facts.fim
+    if fim is None:
+        return None
+    prompt = fim.build(before[-BEFORE_CHARS:], after[:AFTER_CHARS])
+    pieces: list[str] = []
+
+    def done() -> bool:
+        return should_stop() or "\n" in "".join(pieces)
+
+    for piece in backend.generate(prompt, max_tokens=max_tokens, should_stop=done):
+        pieces.append(piece)
+    text = "".join(pieces)
+    if should_stop():
+        raise InterruptedError("cancelled")
+    return text.split("\n", 1)[0].rstrip()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ghostline.engine.actions import verify
 from ghostline.engine.actions.chat import ask_for_code, fence_name
 from ghostline.engine.actions.edits import ActionFailed, Edit, line_ending, minimal_edit, reindent
+from ghostline.engine.actions.fill import infill_line
 from ghostline.engine.document import Document
 from ghostline.engine.text import index_of_byte, to_bytes
 from ghostline.model.backend import Backend
@@ -111,12 +112,14 @@ def repair(
         )
         answer = trim_echoes(answer, code, text[:start] + text[end:])
         candidate = reindent(answer, indent, nl) if answer.strip() else ""
-        reason = _reject(doc, start, end, candidate)
-        if reason is None and check is not None:
-            reason = check(doc.text[:start] + candidate + doc.text[end:])
+        reason = _judge(doc, start, end, candidate, check)
         if reason is None:
             return minimal_edit(text, start, end, candidate)
         tried.append((answer, reason))
+        if len(tried) == 1:  # the rewrite failed: let the model fill in the broken line itself (cheap, FIM)
+            for candidate in _line_infills(doc, problem, (start, end), backend, should_stop):
+                if (reason := _judge(doc, start, end, candidate, check)) is None:
+                    return minimal_edit(text, start, end, candidate)
     raise ActionFailed(
         f"Ghostline found no safe fix for '{problem.message}': {tried[-1][1]} "
         f"(after {len(tried)} attempts); nothing was changed."
@@ -140,6 +143,43 @@ def trim_echoes(answer: str, code: str, outside: str) -> str:
     if not all(not s or s in known for s in stripped[tail:]):
         tail = len(stripped)
     return "\n".join(lines[head:tail]).strip("\n")
+
+
+def _line_infills(
+    doc: Document, problem: Problem, span: tuple[int, int], backend: Backend, should_stop: Callable[[], bool]
+) -> Iterator[str]:
+    """Rewrites of ``span`` in which the model filled in the problem's line in place.
+
+    First it continues the line right after a syntax error (``(1 +)`` → ``(1 + b)``), then it rewrites the
+    whole line from its indentation.
+    """
+    text, (start, end) = doc.text, span
+    line_start = text.rfind("\n", 0, problem.start) + 1
+    line_end = len(text) if (stop := text.find("\n", problem.end)) < 0 else stop
+    line = text[line_start:line_end]
+    indent = line[: len(line) - len(line.lstrip())]
+    spots = [(line_start + len(indent), line_end)]
+    if doc.language and verify.problem_in(doc.language, text, problem.start, problem.end):
+        spots.insert(0, (problem.end, problem.end))
+    for lo, hi in spots:
+        if not start <= lo <= hi <= end:
+            continue
+        written = infill_line(backend, text[:lo], text[hi:], should_stop) or ""
+        rest = text[hi:line_end].strip()
+        for fill in ([written[: written.find(rest)]] if rest and rest in written else []) + [written]:
+            if fill.strip():  # models often run past the rest of the line: try it cut there first
+                merged = text[:lo] + fill + text[hi:]
+                yield merged[start : end + len(merged) - len(text)]
+
+
+def _judge(
+    doc: Document, start: int, end: int, candidate: str, check: Callable[[str], str | None] | None
+) -> str | None:
+    """Why ``candidate`` for ``doc.text[start:end]`` is not offered (None: safe, and passes ``check``)."""
+    reason = _reject(doc, start, end, candidate)
+    if reason is None and check is not None:
+        reason = check(doc.text[:start] + candidate + doc.text[end:])
+    return reason
 
 
 def _reject(doc: Document, start: int, end: int, candidate: str) -> str | None:
