@@ -138,6 +138,24 @@ def test_failed_rewrite_falls_back_to_filling_in_the_broken_line() -> None:
     assert backend.prompts[1].endswith(fim.by_name("qwen").build(source[: source.rindex("+") + 1], ")\n"))  # type: ignore[union-attr]
 
 
+def test_with_examples_each_line_is_filled_in_until_they_pass() -> None:
+    source = 'def double(x):\n    """Twice x."""\n    y = x + x\n    return y - 1\n'
+    doc = Document("file:///p/d.py", source)
+    backend = Scripted([source.rstrip("\n"), "y = x + x", "return y"])
+    backend.facts = ModelFacts("scripted", "", "test", 4096, 4096, fim.by_name("qwen"), ())
+
+    def check(code: str) -> str | None:
+        space: dict[str, object] = {}
+        exec(code, space)  # the scripted candidates only; the real checks run in the sandbox
+        return None if space["double"](2) == 4 else "it fails the examples"  # type: ignore[operator]
+
+    at = source.index("double")
+    edit = repair(doc, Problem("double(2) should be 4", at, at), backend, check=check)  # type: ignore[arg-type]
+    assert apply(source, [edit]) == source.replace("y - 1", "y")
+    # The rewrite, then the two code lines in turn (not the header or the docstring).
+    assert len(backend.prompts) == 3 and backend.prompts[2].endswith("\n    <|fim_suffix|>\n<|fim_middle|>")
+
+
 def test_python_must_also_compile() -> None:
     doc = Document("file:///p/t.py", BROKEN)
     # tree-sitter accepts `return` at module level and a stray `nonlocal`; compile() does not.

@@ -117,7 +117,8 @@ def repair(
             return minimal_edit(text, start, end, candidate)
         tried.append((answer, reason))
         if len(tried) == 1:  # the rewrite failed: let the model fill in the broken line itself (cheap, FIM)
-            for candidate in _line_infills(doc, problem, (start, end), backend, should_stop):
+            infills = _line_infills(doc, problem, (start, end), backend, should_stop, check is not None)
+            for candidate in infills:
                 if (reason := _judge(doc, start, end, candidate, check)) is None:
                     return minimal_edit(text, start, end, candidate)
     raise ActionFailed(
@@ -146,30 +147,65 @@ def trim_echoes(answer: str, code: str, outside: str) -> str:
 
 
 def _line_infills(
-    doc: Document, problem: Problem, span: tuple[int, int], backend: Backend, should_stop: Callable[[], bool]
+    doc: Document,
+    problem: Problem,
+    span: tuple[int, int],
+    backend: Backend,
+    should_stop: Callable[[], bool],
+    every_line: bool = False,
 ) -> Iterator[str]:
-    """Rewrites of ``span`` in which the model filled in the problem's line in place.
+    """Rewrites of ``span`` in which the model filled in one line in place.
 
     First it continues the line right after a syntax error (``(1 +)`` → ``(1 + b)``), then it rewrites the
-    whole line from its indentation.
+    problem's whole line from its indentation; with ``every_line`` (when the user's examples can tell a right
+    line from a wrong one) it then rewrites each other code line of the span in turn.
     """
     text, (start, end) = doc.text, span
-    line_start = text.rfind("\n", 0, problem.start) + 1
-    line_end = len(text) if (stop := text.find("\n", problem.end)) < 0 else stop
-    line = text[line_start:line_end]
-    indent = line[: len(line) - len(line.lstrip())]
-    spots = [(line_start + len(indent), line_end)]
-    if doc.language and verify.problem_in(doc.language, text, problem.start, problem.end):
-        spots.insert(0, (problem.end, problem.end))
+    spots: list[tuple[int, int]] = []
+    if problem.start < problem.end:
+        row = text.count("\n", 0, problem.start)
+        if doc.language and verify.problem_in(doc.language, text, problem.start, problem.end):
+            spots.append((problem.end, problem.end))
+        spots.append(_code_of_line(text, row))
+    if every_line:
+        first, last = text.count("\n", 0, start), text.count("\n", 0, end)
+        spots += [s for row in _code_rows(text, first, last) if (s := _code_of_line(text, row)) not in spots]
     for lo, hi in spots:
-        if not start <= lo <= hi <= end:
+        if not start <= lo <= hi <= end or should_stop():
             continue
+        line_end = len(text) if (stop := text.find("\n", hi)) < 0 else stop
         written = infill_line(backend, text[:lo], text[hi:], should_stop) or ""
         rest = text[hi:line_end].strip()
         for fill in ([written[: written.find(rest)]] if rest and rest in written else []) + [written]:
             if fill.strip():  # models often run past the rest of the line: try it cut there first
                 merged = text[:lo] + fill + text[hi:]
                 yield merged[start : end + len(merged) - len(text)]
+
+
+def _code_of_line(text: str, row: int) -> tuple[int, int]:
+    """The offsets of line ``row`` without its indentation."""
+    line_start = 0
+    for _ in range(row):
+        line_start = text.index("\n", line_start) + 1
+    line_end = len(text) if (stop := text.find("\n", line_start)) < 0 else stop
+    line = text[line_start:line_end]
+    return line_start + len(line) - len(line.lstrip()), line_end
+
+
+_HEADERS = ("def ", "async def ", "class ", "@", "#", "//")
+
+
+def _code_rows(text: str, first: int, last: int) -> list[int]:
+    """Rows from ``first`` to ``last`` that hold code (not blank, a header, a comment, or in a docstring)."""
+    rows, in_string = [], False
+    for row, line in enumerate(text.split("\n")[first : last + 1], start=first):
+        quotes = line.count('"""') + line.count("'''")
+        if in_string or quotes:
+            in_string = in_string != (quotes % 2 == 1)
+            continue
+        if line.strip() and not line.strip().startswith(_HEADERS):
+            rows.append(row)
+    return rows
 
 
 def _judge(
