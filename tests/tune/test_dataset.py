@@ -28,7 +28,7 @@ def rows(data: Path) -> list[dict[str, str]]:
 
 def test_two_builds_are_identical(built: Path, stdlib_repo: Path, tmp_path: Path) -> None:
     dataset.build(stdlib_repo, tmp_path, seed=7)
-    for name in [f"{s}.jsonl" for s in SPLITS] + ["files.json", "summary.json"]:
+    for name in [f"{s}.jsonl" for s in SPLITS] + ["files.json", "doctest_files.jsonl", "summary.json"]:
         assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
 
 

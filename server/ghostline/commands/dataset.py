@@ -44,5 +44,6 @@ def run(args: argparse.Namespace) -> int:
             progress=bar.update,
         )
     print(dataset.format_summary(summary))
-    print(f"written to {args.output} (train/validation/test.jsonl, files.json, summary.json)")
+    files = "train/validation/test.jsonl, files.json, doctest_files.jsonl, summary.json"
+    print(f"written to {args.output} ({files})")
     return 0

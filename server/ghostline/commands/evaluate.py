@@ -1,4 +1,7 @@
-"""``ghostline eval TASK``: a benchmark through Ghostline's engine (or the raw model), pass@k, reports."""
+"""``ghostline eval TASK``: a benchmark through Ghostline's engine (or the raw model), pass@k, reports.
+
+``ghostline eval repo`` scores a fine-tuning dataset's held-out files instead (commands/tune_eval.py).
+"""
 
 from __future__ import annotations
 
@@ -15,9 +18,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     from ghostline.eval.datasets import TASKS
 
     ev = sub.add_parser("eval", help="score the assistant on a real benchmark (sandboxed, pass@k)")
-    ev.add_argument("task", choices=TASKS)
+    ev.add_argument("task", choices=(*TASKS, "repo"), help="a benchmark, or repo: a dataset's held-out files")
     ev.add_argument("--model", default=None, help="preset, .gguf path or hf:OWNER/REPO/FILE")
-    ev.add_argument("--limit", type=int, default=None, metavar="N", help="only N problems (seeded choice)")
+    ev.add_argument(
+        "--limit", type=int, default=None, metavar="N", help="only N problems (seeded choice; repo: first N)"
+    )
+    ev.add_argument("--data", type=Path, default=None, help="repo only: folder of `ghostline dataset build`")
+    ev.add_argument("--adapter", default=None, help="repo only: GGUF LoRA adapter to compare with the base")
     ev.add_argument("--samples", type=int, default=1, metavar="n", help="samples per problem (default 1)")
     ev.add_argument("--temperature", type=float, default=0.0, help="0 decodes greedily (default)")
     ev.add_argument("--k", default="1", help="comma-separated k of pass@k, each ≤ --samples (default 1)")
@@ -28,7 +35,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ev.add_argument("--baseline", choices=("raw",), default=None, help="the raw model instead of Ghostline")
     ev.add_argument("--seed", type=int, default=0, help="problem choice and sampling seed (default 0)")
     ev.add_argument(
-        "--out", type=Path, default=None, help="folder for logs and results (default: user cache)"
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for logs and results (default: user cache; repo: not written)",
     )
     ev.add_argument("--timeout", type=float, default=5.0, help="seconds per program (default 5)")
 
@@ -43,6 +53,30 @@ def _out_dir(args: argparse.Namespace) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Run one task and print (or write) its result."""
+    if args.task == "repo" or args.data is not None or args.adapter is not None:
+        return _run_repo(args)
+    return _run_benchmark(args)
+
+
+def _run_repo(args: argparse.Namespace) -> int:
+    from ghostline.commands import tune_eval
+
+    if args.task != "repo":
+        flags = " and ".join(
+            f for f, v in (("--data", args.data), ("--adapter", args.adapter)) if v is not None
+        )
+        print(f"ghostline eval: {flags}: only for the repo task, not {args.task}", file=sys.stderr)
+        return 2
+    if args.data is None:
+        print(
+            "ghostline eval repo: --data DIR is required (a `ghostline dataset build` folder)",
+            file=sys.stderr,
+        )
+        return 2
+    return tune_eval.run(args)
+
+
+def _run_benchmark(args: argparse.Namespace) -> int:
     from ghostline import config
     from ghostline.eval import datasets, engine_solvers, runner, sandbox, solvers
     from ghostline.model import loader

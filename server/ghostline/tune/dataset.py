@@ -11,9 +11,12 @@ from typing import Any
 
 from ghostline.tune import mine
 from ghostline.tune.dedup import Deduplicator
+from ghostline.tune.doctests import has_doctests
 from ghostline.tune.files import Skipped, SourceFile, walk
 
 SPLITS = ("train", "validation", "test")
+DOCTEST_FILES = "doctest_files.jsonl"
+"""The held-out (test split) files that may carry doctests, whole: the pass rate merges completions in."""
 CHARS_PER_TOKEN = 3.5
 Progress = Callable[[int, int, str], None]
 
@@ -41,7 +44,8 @@ def assign_splits(paths: list[str], seed: int, fractions: tuple[float, float]) -
         for target, key in (("test", lambda p: -units[p]), ("validation", lambda p: abs(units[p] - 0.85))):
             if target not in split.values():
                 donors = sorted((p for p in paths if split[p] == "train"), key=key)
-                split[donors[0]] = target
+                if donors:  # none when every file is held out
+                    split[donors[0]] = target
     return split
 
 
@@ -61,7 +65,7 @@ def build(
     per_kind: int = 3,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Mine ``repo`` into ``out`` (train/validation/test.jsonl, files.json, summary.json); the summary."""
+    """Mine ``repo`` into ``out`` (split JSONL files, files.json, doctest_files.jsonl, summary.json)."""
     report = progress or (lambda done, total, message: None)
     entries = list(walk(repo))
     skipped = Counter(e.reason for e in entries if isinstance(e, Skipped))
@@ -85,14 +89,22 @@ def build(
     report(len(sources), len(sources), "done")
     out.mkdir(parents=True, exist_ok=True)
     for name in SPLITS:
-        with open(out / f"{name}.jsonl", "w", encoding="utf-8") as f:
-            for row in rows[name]:
-                f.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+        _write_jsonl(out / f"{name}.jsonl", rows[name])
+    held_out = [s for s in sources if split[s.path] == "test" and has_doctests(s.language, s.text)]
+    _write_jsonl(
+        out / DOCTEST_FILES, [{"path": s.path, "language": s.language, "text": s.text} for s in held_out]
+    )
     by_split = {name: sorted(p for p in split if split[p] == name) for name in SPLITS}
     (out / "files.json").write_text(json.dumps(by_split, indent=1) + "\n", encoding="utf-8")
     summary = _summary(repo, seed, sources, skipped, rows, files_seen, examples_seen)
     (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return summary
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def _summary(
@@ -156,3 +168,13 @@ def read_split(data: Path, name: str) -> list[dict[str, Any]]:
         raise FileNotFoundError(f"{path} not found; run `ghostline dataset build REPO -o {data}` first")
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def read_doctest_files(data: Path) -> dict[str, str]:
+    """Path → text of the held-out files that may carry doctests (none for datasets built before them)."""
+    path = data / DOCTEST_FILES
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    return {r["path"]: r["text"] for r in rows}

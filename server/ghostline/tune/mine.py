@@ -63,13 +63,15 @@ def _fim(source: SourceFile, data: bytes, span: spans.Span) -> Example | None:
     middle = middle_b.decode("utf-8", "replace")
     if mode == "none" or (mode == "single" and "\n" in middle):
         return None
-    prefix, suffix = _tail(prefix_b.decode("utf-8", "replace")), _head(suffix_b.decode("utf-8", "replace"))
+    full_prefix = prefix_b.decode("utf-8", "replace")
+    prefix, suffix = _tail(full_prefix), _head(suffix_b.decode("utf-8", "replace"))
     return {
         "id": example_id(source.path, str(span.start), str(span.end), span.kind),
         "kind": f"fim-{span.kind}",
         "language": source.language,
         "path": source.path,
         "mode": mode,
+        "offset": len(full_prefix),
         "prefix": prefix,
         "middle": middle,
         "suffix": suffix,
