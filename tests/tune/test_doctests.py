@@ -147,6 +147,8 @@ def test_repo_task_needs_data_and_adapter_is_only_for_repo(capsys: pytest.Captur
     assert "--data DIR is required" in capsys.readouterr().err
     assert main(["eval", "humaneval", "--adapter", "a.gguf"]) == 2
     assert "--adapter: only for the repo task" in capsys.readouterr().err
+    assert main(["eval", "quixbugs", "--data", "d"]) == 2
+    assert "a benchmark's folder is --data-dir" in capsys.readouterr().err
 
 
 @pytest.mark.model

@@ -65,7 +65,8 @@ def _run_repo(args: argparse.Namespace) -> int:
         flags = " and ".join(
             f for f, v in (("--data", args.data), ("--adapter", args.adapter)) if v is not None
         )
-        print(f"ghostline eval: {flags}: only for the repo task, not {args.task}", file=sys.stderr)
+        hint = " (a benchmark's folder is --data-dir)" if args.data is not None else ""
+        print(f"ghostline eval: {flags}: only for the repo task, not {args.task}{hint}", file=sys.stderr)
         return 2
     if args.data is None:
         print(
