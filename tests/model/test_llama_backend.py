@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ghostline.model.backend import Backend
+from ghostline.model.backend import Backend, GenerationStats
 from ghostline.model.llama import LlamaBackend
 
 pytestmark = pytest.mark.model
@@ -60,17 +60,18 @@ def test_extending_the_prompt_evaluates_only_new_tokens(name: str, request: pyte
 
 
 def test_should_stop_stops_within_one_token(qwen: LlamaBackend) -> None:
-    flag = {"stop": False}
+    box: dict[str, GenerationStats] = {}
+
+    def three_made() -> bool:  # asked before every token
+        return "stats" in box and box["stats"].generated_tokens >= 3
+
     generation = qwen.generate(
-        "# a long list of fruit names\nfruits = [", max_tokens=200, should_stop=lambda: flag["stop"]
+        "# a long list of fruit names\nfruits = [", max_tokens=200, should_stop=three_made
     )
-    seen = []
-    for piece in generation:
-        seen.append(piece)
-        if len(seen) == 3:
-            flag["stop"] = True
+    box["stats"] = generation.stats
+    generation.text()
     assert generation.stats.stopped_by == "should_stop"
-    assert generation.stats.generated_tokens <= 4
+    assert generation.stats.generated_tokens == 3
 
 
 def test_closing_the_stream_early_cancels(smollm: LlamaBackend) -> None:
@@ -110,12 +111,15 @@ def test_prompt_lookup_drafts_are_verified_and_save_steps(smollm_path: Path) -> 
     texts, stats = [], []
     for speculative in (False, True):
         backend = LlamaBackend(str(smollm_path), n_ctx=1024, speculative=speculative)
-        generation = backend.generate(prompt, max_tokens=24)
+        generation = backend.generate(prompt, max_tokens=64)
         texts.append(generation.text())
         stats.append(generation.stats)
+        short = backend.generate(prompt, max_tokens=16)  # a rest of line: drafts would not pay off
+        short.text()
+        assert short.stats.drafted_tokens == 0
         backend.close()
     assert stats[0].drafted_tokens == 0
     assert stats[1].accepted_draft_tokens > 0 and stats[1].drafted_tokens >= stats[1].accepted_draft_tokens
-    assert stats[1].generated_tokens == stats[0].generated_tokens == 24
+    assert stats[1].generated_tokens == stats[0].generated_tokens == 64
     assert texts[1] == texts[0]  # a list this regular has no near-ties: the same greedy text
     assert texts[1].startswith(", 4, 5, 6")

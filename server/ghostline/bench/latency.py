@@ -79,6 +79,7 @@ async def replay(model: str, path: Path, first_line: int, count: int, pause_ms: 
                     "shown": shown,
                     "evaluated": stats.last_evaluated_tokens if model_call else 0,
                     "generated": stats.last_generated_tokens if model_call else 0,
+                    "backend_ms": stats.last_model_ms if model_call else 0.0,
                     "prompt": stats.last_prompt if model_call else "",
                 }
             )
@@ -110,7 +111,9 @@ def run_latency_bench(model: str, count: int, pause_ms: int, as_json: bool) -> i
     all_ms = [r["latency_ms"] for r in rows]
     model_ms = [r["latency_ms"] for r in rows if r["model_call"]]
     hit_ms = [r["latency_ms"] for r in rows if r["cache_hit"]]
-    evaluated = [r["evaluated"] for r in rows if r["model_call"]]
+    calls = [r for r in rows if r["model_call"]]
+    evaluated = [r["evaluated"] for r in calls]
+    paired = [r["latency_ms"] / max(ms, 1e-6) for r, ms in zip(calls, raw, strict=True)]
     result = {
         "model": model,
         "keystrokes": len(rows),
@@ -120,8 +123,12 @@ def run_latency_bench(model: str, count: int, pause_ms: int, as_json: bool) -> i
         "cache_hit_share": round(len(hit_ms) / max(len(rows), 1), 3),
         "cache_hit_ms_p50": round(percentile(hit_ms, 50), 2),
         "median_evaluated_tokens": statistics.median(evaluated) if evaluated else 0,
+        "median_generated_tokens": statistics.median(r["generated"] for r in calls) if calls else 0,
+        "model_calls": len(calls),
+        "backend_p50_ms": round(percentile([r["backend_ms"] for r in calls], 50), 1),
         "raw_p50_ms": round(percentile(raw, 50), 1),
-        "overhead_ratio": round(percentile(model_ms, 50) / max(percentile(raw, 50), 1e-6), 3),
+        "p50_ratio": round(percentile(model_ms, 50) / max(percentile(raw, 50), 1e-6), 3),
+        "overhead_ratio": round(statistics.median(paired), 3) if paired else 0.0,
     }
     if as_json:
         print(json.dumps(result, indent=2))

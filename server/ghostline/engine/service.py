@@ -38,6 +38,10 @@ class Counters:
     last_evaluated_tokens: int = 0
     last_prompt_tokens: int = 0
     last_generated_tokens: int = 0
+    last_engine_ms: float = 0.0
+    """The last model call as the engine timed it (context to checked suggestion)."""
+    last_model_ms: float = 0.0
+    """The last model call as the backend timed it (prompt evaluation and decoding)."""
     last_prompt: str = ""
 
 
@@ -81,6 +85,8 @@ class CompletionService:
         self.counters.last_evaluated_tokens = result.stats.evaluated_tokens
         self.counters.last_prompt_tokens = result.stats.prompt_tokens
         self.counters.last_generated_tokens = result.stats.generated_tokens
+        self.counters.last_engine_ms = result.latency_ms
+        self.counters.last_model_ms = result.stats.total_ms
         self.counters.last_prompt = prompt
         if not result.text:
             self.counters.empty += 1

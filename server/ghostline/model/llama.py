@@ -21,13 +21,15 @@ from ghostline.model.adapter import check_adapter
 from ghostline.model.backend import Generation, GenerationStats, ModelFacts
 from ghostline.model.errors import ModelError
 from ghostline.model.gguf import read_header
-from ghostline.model.lookup import NgramIndex
+from ghostline.model.lookup import DRAFT_MIN_TOKENS, DraftPolicy, NgramIndex
 from ghostline.model.stops import StopMatcher
 
 T = TypeVar("T")
 _DONE = object()
 EVAL_CHUNK = 64
 """Prompt tokens evaluated between checks of should_stop."""
+FLUSH_EVERY = 8
+"""Generated pieces passed on together when no line ends sooner."""
 
 
 def _import_llama_cpp() -> Any:
@@ -312,9 +314,22 @@ class LlamaBackend:
         stats.stopped_by = "max_tokens"
         index = (
             NgramIndex(llm._input_ids[: llm.n_tokens].tolist())
-            if self._speculate(temperature, grammar)
+            if self._speculate(temperature, grammar, max_tokens)
             else None
         )
+
+        pending: list[str] = []
+
+        def send(text: str, flush: bool = False) -> None:
+            """Pass text on by whole lines (or every few tokens).
+
+            Waking the reader for every token takes a core from llama.cpp's threads on a small machine.
+            """
+            pending.append(text)
+            if flush or "\n" in text or len(pending) >= FLUSH_EVERY:
+                if joined := "".join(pending):
+                    emit(joined)
+                pending.clear()
 
         def take(token: int) -> bool:
             """Handle one generated token; False once generation must end."""
@@ -328,34 +343,42 @@ class LlamaBackend:
                 stats.first_token_ms = (time.perf_counter() - start) * 1000
             stats.generated_tokens += 1
             if text := matcher.feed(decoder.decode(bytes(llm.detokenize([token])))):
-                emit(text)
+                send(text)
             if matcher.stopped:
                 stats.stopped_by = "stop"
                 return False
             return stats.generated_tokens < max_tokens
 
+        policy = DraftPolicy()
         try:
             token = llm.sample()
             while take(token):
                 if index is not None:
                     index.append(token)
-                draft = index.draft() if index is not None else []
+                allowance = policy.allowance() if index is not None else 0
+                draft = index.draft(allowance) if index is not None and allowance else []
                 if index is not None and draft:
+                    accepted = stats.accepted_draft_tokens
                     token = self._verify_draft(token, draft, index, take, stats)
+                    policy.update(len(draft), stats.accepted_draft_tokens - accepted)
                     if token < 0:
                         break
                 else:
                     llm.eval([token])
                     token = llm.sample()
-            if tail := matcher.feed(decoder.decode(b"", final=True)) + matcher.flush():
-                emit(tail)
+            send(matcher.feed(decoder.decode(b"", final=True)) + matcher.flush())
         finally:
+            send("", flush=True)
             llm._sampler = None
             stats.total_ms = (time.perf_counter() - start) * 1000
 
-    def _speculate(self, temperature: float, grammar: str | None) -> bool:
-        """Prompt-lookup drafts apply to greedy generation without a grammar."""
-        return self.speculative and temperature <= 0 and grammar is None
+    def _speculate(self, temperature: float, grammar: str | None, max_tokens: int) -> bool:
+        """Prompt-lookup drafts apply to greedy generation without a grammar that may run long.
+
+        Short answers (a rest of line) end before drafts pay for their verification: measured with
+        ``ghostline bench latency``, drafting made them slower, and longer ones faster.
+        """
+        return self.speculative and temperature <= 0 and grammar is None and max_tokens >= DRAFT_MIN_TOKENS
 
     def _verify_draft(
         self,
