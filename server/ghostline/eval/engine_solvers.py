@@ -123,14 +123,37 @@ def ghostline_fix(backend: Backend, options: SolverOptions) -> Solver:
 
 
 def ghostline_quixbugs(backend: Backend, options: SolverOptions) -> Solver:
-    """QuixBugs: a one-line bug somewhere in the program (no examples to check against)."""
+    """QuixBugs: a one-line bug somewhere in the program; the ``>>>`` examples in its notes check candidates.
+
+    The examples are the program's own (26 of the 40 programs state some), never the benchmark's tests. They
+    are used only when they show the bug (the buggy program fails them): otherwise they cannot tell a right
+    candidate from a wrong one.
+    """
     model = _model(backend, options)
 
     def solve(problem: Problem, index: int) -> str:
         message = f"`{problem.entry_point}` has a bug on one line: it returns wrong results"
-        return fixed(problem.prompt, problem.entry_point, message, model, None)
+        check = stated_examples_check(problem.prompt)
+        if check is not None and check(problem.prompt) is None:
+            check = None
+        return fixed(problem.prompt, problem.entry_point, message, model, check)
 
     return solve
+
+
+def stated_examples_check(source: str) -> Callable[[str], str | None] | None:
+    """A check running every ``>>>`` example written anywhere in ``source`` (None when it states none)."""
+    notes = "\n".join(m[1] for m in re.findall(r'("""|\'\'\')(.*?)\1', source, re.S) if ">>>" in m[1])
+    if not notes:
+        return None
+    runner = (
+        "\n\nimport doctest as _doctest, sys as _sys\n"
+        f"_test = _doctest.DocTestParser().get_doctest({notes!r}, dict(globals()), 'examples', None, 0)\n"
+        "_runner = _doctest.DocTestRunner(optionflags=_doctest.ELLIPSIS | _doctest.NORMALIZE_WHITESPACE)\n"
+        "_runner.run(_test)\n"
+        "_sys.exit(1 if _runner.failures else 0)\n"
+    )
+    return examples_check(runner)
 
 
 def ghostline_explain(backend: Backend, options: SolverOptions) -> Solver:
