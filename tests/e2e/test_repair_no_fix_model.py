@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import AsyncIterator
 
@@ -15,6 +14,7 @@ from ghostline.model import fetch, registry
 
 from .conftest import diagnostics_for, open_doc, start
 from .test_completion import wait_ready
+from .test_model_server import wait_messages
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "ghostline", "serve"])
@@ -51,10 +51,6 @@ async def test_no_safe_fix_is_said_once_and_nothing_changes(client: LanguageClie
     [fix] = [a for a in listed or [] if isinstance(a, types.CodeAction) and a.kind == "quickfix"]
     resolved = await client.code_action_resolve_async(fix)
     assert resolved.edit is None  # every candidate failed verification: no broken edit is offered
-    for _ in range(50):
-        if client.messages:
-            break
-        await asyncio.sleep(0.1)
-    [message] = client.messages
+    [message] = await wait_messages(client)
     assert message.type == types.MessageType.Warning
     assert "no safe fix" in message.message and "nothing was changed" in message.message

@@ -10,7 +10,7 @@ from ghostline.engine.actions import verify
 from ghostline.engine.actions.chat import ask_for_code, fence_name
 from ghostline.engine.actions.edits import ActionFailed, Edit, line_ending, minimal_edit, reindent
 from ghostline.engine.actions.fill import infill_line
-from ghostline.engine.document import Document
+from ghostline.engine.document import Document, Pos
 from ghostline.engine.text import index_of_byte, to_bytes
 from ghostline.model.backend import Backend
 from ghostline.syntax.definitions import find_definitions
@@ -166,10 +166,10 @@ def _line_infills(
         row = text.count("\n", 0, problem.start)
         if doc.language and verify.problem_in(doc.language, text, problem.start, problem.end):
             spots.append((problem.end, problem.end))
-        spots.append(_code_of_line(text, row))
+        spots.append(_code_of_line(doc, row))
     if every_line:
         first, last = text.count("\n", 0, start), text.count("\n", 0, end)
-        spots += [s for row in _code_rows(text, first, last) if (s := _code_of_line(text, row)) not in spots]
+        spots += [s for row in _code_rows(text, first, last) if (s := _code_of_line(doc, row)) not in spots]
     for lo, hi in spots:
         if not start <= lo <= hi <= end or should_stop():
             continue
@@ -182,14 +182,11 @@ def _line_infills(
                 yield merged[start : end + len(merged) - len(text)]
 
 
-def _code_of_line(text: str, row: int) -> tuple[int, int]:
+def _code_of_line(doc: Document, row: int) -> tuple[int, int]:
     """The offsets of line ``row`` without its indentation."""
-    line_start = 0
-    for _ in range(row):
-        line_start = text.index("\n", line_start) + 1
-    line_end = len(text) if (stop := text.find("\n", line_start)) < 0 else stop
-    line = text[line_start:line_end]
-    return line_start + len(line) - len(line.lstrip()), line_end
+    line = doc.line(row)
+    line_start = doc.offset_at(Pos(row, 0))
+    return line_start + len(line) - len(line.lstrip()), line_start + len(line)
 
 
 _HEADERS = ("def ", "async def ", "class ", "@", "#", "//")
