@@ -7,6 +7,7 @@ from ghostline.engine.text import to_bytes
 from ghostline.syntax.cursor import error_count
 
 CLOSING = ")]}"
+DEFINITIONS = ("def ", "async def ", "class ", "@", "function ", "fn ", "pub ", "func ", "impl ")
 OPENERS = (":", "{", "(", "[", "=>", "->", "do", "then")
 
 
@@ -24,10 +25,13 @@ class StreamGuard:
         """On a blank line: its width, until the first written line shows the block's real indentation."""
         self.opens_block = line_before.rstrip().endswith(OPENERS)
         below = [ln for ln in suffix.split("\n")[1:] if ln.strip()]
-        self.below = {ln.strip() for ln in below[:3]}
+        self.below = {ln.rstrip() for ln in below[:3]}
         """The next lines of code below the cursor: writing one of them again means the gap is filled."""
         self.mid_block = bool(below) and _indent(below[0]) >= self.base and not self.opens_block
         """Code continues right below at this depth: a blank line written ends the insertion."""
+        self.below_indent = max(_indent(below[0]), 1) if below else 1
+        """How far written lines may dedent: to the next line of code below, never to column 0 (from inside
+        a block the gap ends before the next top-level statement)."""
         self.max_lines = max_lines
         self.text = ""
         self.done = False
@@ -66,10 +70,12 @@ class StreamGuard:
         """None to keep going; 0 to stop before ``line``, 1 to stop after it."""
         if not line.strip():
             return None
-        if line.strip() in self.below:
+        if line.rstrip() in self.below:
             return 0  # it started repeating the code below the cursor
         indent = _indent(line)
-        if indent < self.base or (self.opens_block and indent <= self.base):
+        if indent < self.base and line.lstrip().startswith(DEFINITIONS):
+            return 0  # a new definition outside the block: not part of this gap
+        if indent < min(self.base, self.below_indent) or (self.opens_block and indent <= self.base):
             return 1 if line.strip()[0] in CLOSING and indent == self.base else 0
         return None
 
@@ -95,10 +101,40 @@ def finalize(language: str | None, text: str, offset: int, suggestion: str, line
     if language is None:
         return suggestion
     baseline = error_count(language, to_bytes(text))
-    for candidate in _candidates(suggestion):
+    depth_below = _indent_below(text, offset)
+    for candidate in _candidates(suggestion, depth_below):
+        if language == "python" and not _fits_indentation(text, offset, candidate, depth_below):
+            continue  # tree-sitter forgives a wrong indentation, Python does not
         merged = text[:offset] + candidate + text[offset:]
         if error_count(language, to_bytes(merged)) <= baseline:
             return candidate
+    return ""
+
+
+def _fits_indentation(text: str, offset: int, candidate: str, below: int) -> bool:
+    """Python: a block opened above gets a deeper first line, and a deeper line below follows an opener."""
+    if text.count('"""', 0, offset) % 2 or text.count("'''", 0, offset) % 2:
+        return True  # inside a docstring
+    line_start = text.rfind("\n", 0, offset) + 1
+    lines = (text[line_start:offset] + candidate).split("\n")
+    above = _code_line_above(text, line_start)
+    opened = not text[line_start:offset].strip() and above.rstrip().endswith(":")
+    if opened and _indent(lines[0]) <= _indent(above):
+        return False
+    line_end = text.find("\n", offset)
+    rest_of_line = text[offset : line_end if line_end >= 0 else len(text)]
+    continues = lines[-1].rstrip().endswith((":", ",", "(", "[", "{", "\\")) or rest_of_line.strip()
+    return bool(continues) or below <= _indent(lines[-1])
+
+
+def _code_line_above(text: str, line_start: int) -> str:
+    """The nearest non-blank line that ends before ``line_start`` ('' when there is none)."""
+    end = line_start - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        if text[start:end].strip():
+            return text[start:end]
+        end = start - 1
     return ""
 
 
@@ -111,13 +147,26 @@ def _balance(suggestion: str, line_after: str) -> str:
     return suggestion
 
 
-def _candidates(suggestion: str) -> list[str]:
-    """The suggestion, then it cut at each line end, longest first."""
+def _candidates(suggestion: str, below: int) -> list[str]:
+    """The suggestion, then it cut at each line end, longest first (``below``: next code line's indent)."""
     lines = suggestion.split("\n")
     out = ["\n".join(lines[:n]).rstrip() for n in range(len(lines), 0, -1)]
-    # Several lines ending on a block opener (``if n <= 1:``) leave a block without a body.
-    out = [c for c in out if "\n" not in c or not c.rstrip().endswith((":", "{", "(", "[", "=>", "->"))]
+    # Several lines ending on a block opener (``if n <= 1:``) leave a block without a body, unless the
+    # code below the cursor is that body.
+    out = [c for c in out if "\n" not in c or not _opens_empty_block(c, below)]
     return [c for i, c in enumerate(out) if c.strip() and c not in out[:i]]
+
+
+def _opens_empty_block(candidate: str, below: int) -> bool:
+    last = candidate.rsplit("\n", 1)[-1]
+    return last.rstrip().endswith((":", "{", "(", "[", "=>", "->")) and below <= _indent(last)
+
+
+def _indent_below(text: str, offset: int) -> int:
+    """The indentation of the first non-blank line after the cursor's line (-1 when there is none)."""
+    end = text.find("\n", offset)
+    rest = [ln for ln in text[end + 1 :].split("\n") if ln.strip()] if end >= 0 else []
+    return _indent(rest[0]) if rest else -1
 
 
 def _repeats_line_above(text: str, offset: int, suggestion: str) -> bool:

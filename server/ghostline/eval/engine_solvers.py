@@ -80,7 +80,7 @@ def body_from_docstring(source: str, name: str, backend: Backend, samples: int) 
     extra = (f"\n\n{asserts}\n" if asserts else "") + (DOCTEST if ">>>" in source else "")
     check = examples_check(extra) if extra else None
     try:
-        edit = generate_at(doc, spot, backend, samples=samples if check else 1, check=check)
+        edit = generate_at(doc, spot, backend, samples=samples, check=check)
     except ActionFailed:
         return source
     return apply(source, [edit])

@@ -88,38 +88,22 @@ def _model(backend: Backend, options: SolverOptions) -> Backend:
     return Sampling(backend, options.temperature) if options.temperature > 0 else backend
 
 
-def auto_indent(prompt: str) -> str:
-    """The indentation an editor gives the new line after Enter at the end of ``prompt``'s last line.
-
-    The previous line's indentation, one level deeper after a ``:`` and one shallower after a line that
-    ends its block (return, pass, raise, break, continue), as VS Code's and Neovim's Python rules do.
-    """
-    lines = [ln for ln in prompt.split("\n") if ln.strip()]
-    if not lines:
-        return ""
-    last = lines[-1]
-    indent = len(last) - len(last.lstrip(" "))
-    if last.rstrip().endswith(":"):
-        indent += 4
-    elif last.split(maxsplit=1)[0] in ("return", "pass", "raise", "break", "continue"):
-        indent = max(indent - 4, 0)
-    return " " * indent
-
-
 def ghostline_infill(backend: Backend, options: SolverOptions) -> Solver:
-    """The gap is a new line typed with Enter (auto-indented); the engine completes there as in the editor."""
+    """The engine completes at the start of the gap's line, as the editor would with the cursor there.
+
+    The benchmark cuts the file at a line start: the cursor goes there (column 0, the rest of the file
+    below), so the model writes the line's indentation itself, as it does on any blank line.
+    """
     model = _model(backend, options)
     settings = options.settings.completion
 
     def solve(problem: Problem, index: int) -> str:
-        indent = auto_indent(problem.prompt)
         uri = f"file:///eval/{problem.task_id.replace('/', '_')}.py"
-        doc = Document(uri, problem.prompt + indent + "\n" + problem.suffix)
-        pos = doc.position_at(len(problem.prompt) + len(indent))
-        ctx = ContextBuilder().build(doc, pos, settings, [])
+        doc = Document(uri, problem.prompt + "\n" + problem.suffix)
+        ctx = ContextBuilder().build(doc, doc.position_at(len(problem.prompt)), settings, [])
         deadline = time.perf_counter() + DEADLINE_S
         suggestion = completion.generate(model, ctx, doc.text, settings, lambda: False, deadline)
-        return indent + suggestion.text + "\n"
+        return suggestion.text + "\n"
 
     return solve
 

@@ -84,7 +84,7 @@ def run(
         return Result([repair(doc, problem, backend, should_stop)])
     if action == "generate":
         spot = spot_after_comment(doc, pos) or spot_after_docstring(doc, pos)
-        return Result([generate_at(doc, spot, backend, should_stop=should_stop)] if spot else [])
+        return Result([generate_at(doc, spot, backend, samples=3, should_stop=should_stop)] if spot else [])
     target = target_at(doc, pos)
     if target is None:
         return Result()

@@ -18,7 +18,7 @@ def fence_name(language: str | None) -> str:
 
 def chat_prompt(backend: Backend, system: str, user: str, answer_start: str = "") -> str:
     """A prompt in the model's chat format (ChatML when it has the tokens, else a plain layout)."""
-    if len(backend.tokenize("<|im_start|>")) == 1:
+    if has_chat(backend):
         return (
             f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n"
             f"<|im_start|>assistant\n{answer_start}"
@@ -65,3 +65,8 @@ def strip_fences(text: str) -> str:
     match = re.search(r"```[\w+-]*\n(.*?)(?:```|\Z)", text, re.S)
     body = match.group(1) if match and text.lstrip().startswith(FENCE) else text
     return body.strip("\n").split(FENCE, 1)[0].rstrip()
+
+
+def has_chat(backend: Backend) -> bool:
+    """Whether the model has ChatML's tokens (an instruction-tuned model)."""
+    return len(backend.tokenize("<|im_start|>")) == 1

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ghostline.engine.actions.describe import Description, describe
 from ghostline.engine.actions.edits import Edit, line_ending
 from ghostline.engine.actions.fill import SLOT, fill_slots
 from ghostline.engine.document import Document, Pos
@@ -13,6 +16,7 @@ from ghostline.model.backend import Backend
 from ghostline.syntax.definitions import Definition, find_definitions
 from ghostline.syntax.signature import parameter_names, returns_value
 
+WIDTH = 88
 _WRAPPERS = {"export_statement", "decorated_definition", "template_declaration"}
 
 
@@ -49,13 +53,18 @@ def generate_docstring(
     params = parameter_names(d.node) if d.kind != "class" else []
     returns = d.kind != "class" and returns_value(d.node, d.body)
     nl = line_ending(doc.text)
+    code = d.node.text.decode("utf-8", "replace") if d.node.text else ""
+    described = describe(backend, doc.language, d.name, code, should_stop)
+    details = bool(described and described.details)
     if doc.language == "python":
         start, end, indent = _python_place(doc, target)
-        template = _python(params, returns, indent, nl)
+        template = _python(params, returns, indent, nl, details)
     else:
         start, end, indent = _above_place(doc, target)
         template = _comment_block(doc.language, d.name, params, returns, indent, nl)
     fallbacks = [f"{d.name.replace('_', ' ')}."] + [f"the {p}." for p in params] + ["the result."]
+    if described is not None:
+        template, fallbacks = _with_description(template, described, nl), fallbacks[1:]
     # Only the definition itself follows: the code below it would lead the model to describe that instead.
     after = doc.text[end : max(end, _offset(doc, d.node.end_byte))] + nl
     body = fill_slots(backend, doc.text[:start], template, after, fallbacks, should_stop)
@@ -108,7 +117,24 @@ def _above_place(doc: Document, target: Target) -> tuple[int, int, str]:
     return start, end, first_line[: len(first_line) - len(first_line.lstrip(" \t"))]
 
 
-def _python(params: list[str], returns: bool, indent: str, nl: str) -> str:
+def _with_description(template: str, described: Description, nl: str) -> str:
+    """``template`` with its first slot (the summary) filled, and the details wrapped below it alike."""
+    head, _, rest = template.partition(SLOT)
+    line = head[head.rfind("\n") + 1 :]
+    match = re.match(r'([ \t]*)("""|///|//|--|#|\*)?', line)
+    assert match is not None
+    indent, mark = match.group(1), match.group(2) or ""
+    prefix = indent if mark in ('"""', "") else f"{indent}{mark} "
+    summary_end = rest.find("\n") + 1
+    wrapped = textwrap.wrap(" ".join(described.details), max(WIDTH - len(prefix), 40))
+    block = "".join(f"{prefix}{text}{nl}" for text in wrapped)
+    block = f"{prefix.rstrip()}{nl}{block}" if block else ""
+    first, *more = textwrap.wrap(described.summary, max(WIDTH - len(line), 40)) or [""]
+    summary = "".join([first, *(f"{nl}{prefix}{text}" for text in more)])
+    return head + summary + rest[:summary_end] + block + rest[summary_end:]
+
+
+def _python(params: list[str], returns: bool, indent: str, nl: str, details: bool = False) -> str:
     lines = [f'{indent}"""{SLOT}']
     if params:
         lines += ["", f"{indent}Args:", *(f"{indent}    {p}: {SLOT}" for p in params)]
@@ -116,7 +142,7 @@ def _python(params: list[str], returns: bool, indent: str, nl: str) -> str:
         lines += ["", f"{indent}Returns:", f"{indent}    {SLOT}"]
     lines.append(f'{indent}"""' if len(lines) > 1 else "")
     text = nl.join(line.rstrip() if line.strip() else "" for line in lines)
-    if len(lines) == 2:  # one line: """Summary."""
+    if len(lines) == 2 and not details:  # one line: """Summary."""
         text = f'{indent}"""{SLOT}"""'
     return text + nl
 

@@ -67,7 +67,8 @@ def generate_at(
             reason = problem
             continue
         edit = Edit(spot.offset, spot.offset, insert)
-        failure = check(merged) if check is not None else None
+        failure = _undefined_names(doc.language, doc.text, merged)
+        failure = failure or (check(merged) if check is not None else None)
         if failure is None:
             return edit
         reason = failure
@@ -133,3 +134,10 @@ def _first_definition(language: str | None, code: str) -> str:
     if not found:
         return code
     return data[: found[0].node.end_byte].decode("utf-8", "replace")
+
+
+def _undefined_names(language: str | None, before: str, after: str) -> str | None:
+    """Why a Python candidate is suspect: it calls helpers that exist nowhere (another sample may not)."""
+    if language != "python" or not (names := verify.new_undefined_names(before, after)):
+        return None
+    return f"it uses {', '.join(names)}, which nothing defines"

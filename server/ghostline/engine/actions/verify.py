@@ -1,13 +1,17 @@
-"""Checks a candidate edit before it is offered: no new syntax errors, and for Python it must compile."""
+"""Checks a candidate edit before it is offered: no new syntax errors; Python compiles and names exist."""
 
 from __future__ import annotations
 
+import builtins
+import symtable
 import textwrap
 
 from ghostline.engine.text import to_bytes
 from ghostline.syntax.cursor import error_count
 from ghostline.syntax.errors import find_problems
 from ghostline.syntax.tree import parse
+
+_MODULE_NAMES = {"__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__"}
 
 
 def problem_in(language: str, text: str, start: int, end: int) -> str | None:
@@ -56,3 +60,32 @@ def _compiles(source: str) -> tuple[int, str] | None:
     except ValueError as exc:  # NUL bytes
         return (0, str(exc))
     return None
+
+
+def new_undefined_names(before: str, after: str) -> list[str]:
+    """Python: names the rewrite uses that nothing defines, imports or provides as a builtin."""
+    return sorted(_undefined(after) - _undefined(before))
+
+
+def _undefined(source: str) -> set[str]:
+    if "import *" in source:
+        return set()  # anything could come from there
+    try:
+        table = symtable.symtable(source, "<ghostline>", "exec")
+    except (SyntaxError, ValueError):
+        return set()
+    defined = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+    defined |= set(dir(builtins)) | _MODULE_NAMES
+    missing: set[str] = set()
+    stack = [table]
+    while stack:
+        scope = stack.pop()
+        for symbol in scope.get_symbols():
+            name = symbol.get_name()
+            if symbol.is_declared_global() and symbol.is_assigned():
+                defined.add(name)  # ``global x; x = ...`` in a function
+            global_ = symbol.is_global() or scope.get_type() == "module"
+            if symbol.is_referenced() and global_:
+                missing.add(name)
+        stack.extend(scope.get_children())
+    return missing - defined

@@ -1,0 +1,104 @@
+"""Docstrings that say what the code does: a summary sentence, details for longer bodies (scripted model)."""
+
+from __future__ import annotations
+
+from ghostline.engine.actions.describe import _sentences
+from ghostline.engine.actions.docstring import generate_docstring, target_at
+from ghostline.engine.actions.edits import apply
+from ghostline.engine.document import Document, Pos
+from ghostline.syntax.definitions import find_definitions
+
+from .test_offers_and_loop import Scripted
+
+LONG = (
+    "def count_odd(nums):\n"
+    "    count = 0\n"
+    "    for n in nums:\n"
+    "        if n % 2:\n"
+    "            count += 1\n"
+    "    return count\n"
+)
+DETAILS = (
+    "The function `count_odd` walks over the list once. Each number whose remainder by two is not zero "
+    "adds one to the count. An empty list gives zero. It then"
+)
+
+
+def documented(
+    source: str, name: str, answers: list[str], line: int = 0, col: int = 5
+) -> tuple[str, Scripted]:
+    doc = Document(name, source)
+    target = target_at(doc, Pos(line, col))
+    assert target is not None
+    backend = Scripted(answers)
+    result = apply(source, [generate_docstring(doc, target, backend)])  # type: ignore[arg-type]
+    after = Document(name, result)
+    assert after.syntax is not None and after.language is not None
+    assert not after.syntax.root.has_error, result
+    assert all(d.doc is not None for d in find_definitions(after.language, after.syntax.root)), result
+    return result, backend
+
+
+def test_a_long_python_function_gets_summary_details_and_arguments() -> None:
+    answers = [
+        "The function `count_odd` counts the odd numbers in nums.",
+        DETAILS,
+        "the numbers",
+        "the count",
+    ]
+    result, backend = documented(LONG, "a.py", answers)
+    assert result.startswith(
+        "def count_odd(nums):\n"
+        '    """Counts the odd numbers in nums.\n'
+        "\n"
+        "    Walks over the list once. Each number whose remainder by two is not zero adds one to\n"
+        "    the count. An empty list gives zero.\n"
+        "\n"
+        "    Args:\n"
+        "        nums: the numbers\n"
+        "\n"
+        "    Returns:\n"
+        "        the count\n"
+        '    """\n'
+        "    count = 0\n"
+    ), result
+    assert "what does this python code return or do" in backend.prompts[0]
+    assert "how this python code computes its result" in backend.prompts[1]
+
+
+def test_a_short_function_gets_a_one_line_summary_from_one_question() -> None:
+    source = 'def greet():\n    print("hi")\n'
+    result, backend = documented(source, "a.py", ["Print a greeting.", "unused"])
+    assert result == 'def greet():\n    """Print a greeting."""\n    print("hi")\n'
+    assert len(backend.prompts) == 1
+
+
+def test_details_follow_the_summary_inside_a_jsdoc_block() -> None:
+    source = (
+        "function countOdd(nums) {\n  let c = 0;\n  for (const n of nums) {\n    if (n % 2) c++;\n  }\n"
+        "  return c;\n}\n"
+    )
+    answers = ["Count the odd numbers.", "It walks the list once.", "the numbers", "how many are odd"]
+    result, _ = documented(source, "a.js", answers, 0, 10)
+    assert result.startswith(
+        "/**\n * Count the odd numbers.\n *\n * It walks the list once.\n *\n"
+        " * @param nums the numbers\n * @returns how many are odd\n */\nfunction countOdd"
+    ), result
+
+
+def test_sentences_drop_the_opening_and_a_cut_off_end() -> None:
+    assert _sentences("The `f` function takes two lists, e.g. [1.5]. It ends", "f") == [
+        "Takes two lists, e.g. [1.5]."
+    ]
+    assert _sentences("This method f returns x. Then y.", "f") == ["Returns x.", "Then y."]
+    assert _sentences("no full stop", "f") == []
+
+
+def test_a_long_summary_wraps_under_its_first_line() -> None:
+    summary = "Return the planets whose orbits lie between the two given planets, nearest to the sun first."
+    result, _ = documented('def greet():\n    print("hi")\n', "a.py", [summary])
+    assert result.startswith(
+        "def greet():\n"
+        '    """Return the planets whose orbits lie between the two given planets, nearest to the\n'
+        '    sun first."""\n'
+    ), result

@@ -1,0 +1,36 @@
+"""Generated Python must not call helpers that exist nowhere: such a candidate yields to the next sample."""
+
+from __future__ import annotations
+
+from ghostline.engine.actions.edits import apply
+from ghostline.engine.actions.generate import generate_at, spot_after_docstring
+from ghostline.engine.actions.verify import new_undefined_names
+from ghostline.engine.document import Document, Pos
+
+from .test_offers_and_loop import Scripted
+
+SOURCE = 'import math\n\n\ndef double(n):\n    """Twice n."""\n'
+
+
+def generate(answers: list[str], samples: int) -> str:
+    doc = Document("file:///p/d.py", SOURCE)
+    spot = spot_after_docstring(doc, Pos(3, 5))
+    assert spot is not None
+    return apply(SOURCE, [generate_at(doc, spot, Scripted(answers), samples=samples)])  # type: ignore[arg-type]
+
+
+def test_a_candidate_calling_an_undefined_helper_yields_to_the_next_sample() -> None:
+    result = generate(["return helper(n)", "return n * 2"], samples=3)
+    assert result.endswith('"""Twice n."""\n    return n * 2\n')
+
+
+def test_with_no_better_sample_the_first_candidate_is_kept() -> None:
+    assert generate(["return helper(n)"], samples=1).endswith("    return helper(n)\n")
+
+
+def test_undefined_names_are_the_new_ones_only() -> None:
+    before = "import math\nx = old_missing\n"
+    body = "    g = lambda k: k\n    return math.pi * g(n) + len([n]) + fact(n) + __name__\n"
+    after = before + "def f(n):\n" + body
+    assert new_undefined_names(before, after) == ["fact"]
+    assert new_undefined_names(before, "from m import *\n" + after) == []
