@@ -1,11 +1,15 @@
-"""Docstrings that say what the code does: a summary sentence, details for longer bodies (scripted model)."""
+"""Docstrings that say what code does: summary, details for long bodies, true examples (scripted model)."""
 
 from __future__ import annotations
+
+import doctest
 
 from ghostline.engine.actions.describe import _sentences
 from ghostline.engine.actions.docstring import generate_docstring, target_at
 from ghostline.engine.actions.edits import apply
+from ghostline.engine.actions.examples import literal_calls, verified_examples
 from ghostline.engine.document import Document, Pos
+from ghostline.eval.sandbox import output_of
 from ghostline.syntax.definitions import find_definitions
 
 from .test_offers_and_loop import Scripted
@@ -102,3 +106,38 @@ def test_a_long_summary_wraps_under_its_first_line() -> None:
         '    """Return the planets whose orbits lie between the two given planets, nearest to the\n'
         '    sun first."""\n'
     ), result
+
+
+def test_examples_in_a_python_docstring_are_computed_by_the_code_in_the_sandbox() -> None:
+    source = "def double(n):\n    return n * 2\n"
+    calls = "```python\ndouble(1)\ndouble(-3)\ndouble(y)\nprint(1)\ndouble(1)\n```"
+    answers = ["Return twice n.", calls, "the number", "twice n"]
+    doc = Document("a.py", source)
+    target = target_at(doc, Pos(0, 5))
+    assert target is not None
+    edit = generate_docstring(doc, target, Scripted(answers), run=output_of)  # type: ignore[arg-type]
+    result = apply(source, [edit])
+    assert result == (
+        'def double(n):\n    """Return twice n.\n\n    Args:\n        n: the number\n\n    Returns:\n'
+        "        twice n\n\n    Examples:\n        >>> double(1)\n        2\n        >>> double(-3)\n"
+        '        -6\n    """\n    return n * 2\n'
+    ), result
+    namespace: dict[str, object] = {}
+    exec(compile(result, "a.py", "exec"), namespace)  # our own fixture, not model output
+    finder = doctest.DocTestFinder().find(namespace["double"], globs=namespace)
+    assert doctest.DocTestRunner().run(finder[0]).failed == 0
+
+
+def test_no_sandbox_no_examples_and_a_failing_module_gives_none() -> None:
+    calls = "double(1)"
+    assert (
+        verified_examples(Scripted([calls]), "def double(n):\n    return n * 2\n", "double", "", None) == []
+    )
+    broken = "raise SystemExit(1)\ndef double(n):\n    return n * 2\n"
+    assert verified_examples(Scripted([calls]), broken, "double", "", output_of) == []  # type: ignore[arg-type]
+    written = "# one\nxs = [1, 2]\nprint(double(xs))  # Output: [1, 2, 1, 2]\ndouble(ys)\n"
+    assert literal_calls(written, "double") == ["double([1, 2])"]
+    assert literal_calls(">>> double(2)\ndouble(n=[1, 2])\ndouble(open('x'))\nother(1)", "double") == [
+        "double(2)",
+        "double(n=[1, 2])",
+    ]

@@ -11,6 +11,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from ghostline.engine.document import Document, Pos
+from ghostline.eval import sandbox
 from ghostline.model import fetch, registry
 from ghostline.syntax.definitions import find_definitions
 
@@ -117,3 +118,20 @@ async def test_regenerate_offered_when_a_docstring_exists(client: LanguageClient
     titles = [a.title for a in await actions_at(client, uri, 0, 4)]
     assert "Ghostline: Regenerate docstring for 'f'" in titles
     assert not any("Generate docstring" in t for t in titles)
+
+
+async def test_python_docstring_examples_are_true(client: LanguageClient) -> None:
+    source = (
+        "def count_vowels(text):\n    count = 0\n    for ch in text.lower():\n        if ch in 'aeiou':\n"
+        "            count += 1\n    return count\n"
+    )
+    uri = "file:///project/vowels.py"
+    open_doc(client, uri, source, "python")
+    [action] = [a for a in await actions_at(client, uri, 0, 6) if " doc" in a.title]
+    resolved = await client.code_action_resolve_async(action)
+    assert resolved.edit is not None
+    result = applied(source, resolved.edit)
+    assert "    Examples:\n        >>> count_vowels(" in result, result
+    # The examples' calls come from the model: they run in the sandbox, never here.
+    doctest = "\n\nimport doctest, sys\nsys.exit(1 if doctest.testmod().failed else 0)\n"
+    assert sandbox.run_program(result + doctest).passed, result

@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from ghostline.engine.actions import catalog
     from ghostline.engine.actions.edits import ActionFailed
     from ghostline.engine.document import Document, Pos
+    from ghostline.eval import sandbox
     from ghostline.model import loader
     from ghostline.model.errors import ModelError
 
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"ghostline action: {exc}", file=sys.stderr)
         return 1
     try:
-        result = catalog.run(args.kind, doc, pos, backend, data=offer.data)
+        result = catalog.run(args.kind, doc, pos, backend, data=offer.data, run=sandbox.output_of)
     except ActionFailed as exc:
         print(f"ghostline action: {exc}", file=sys.stderr)
         return 1

@@ -17,7 +17,7 @@ from ghostline.engine.actions.repair import Problem as Diagnostic
 from ghostline.engine.actions.repair import repair
 from ghostline.engine.document import Document, Pos
 from ghostline.eval.datasets import Problem
-from ghostline.eval.sandbox import Limits, run_program
+from ghostline.eval.sandbox import Limits, output_of, run_program
 from ghostline.eval.solvers import Solver, SolverOptions, _model
 from ghostline.model.backend import Backend
 
@@ -166,7 +166,7 @@ def ghostline_explain(backend: Backend, options: SolverOptions) -> Solver:
         target = target_at(doc, _def_position(problem.prompt, problem.entry_point))
         if target is None:
             return declaration
-        documented = apply(problem.prompt, [generate_docstring(doc, target, model)])
+        documented = apply(problem.prompt, [generate_docstring(doc, target, model, run=output_of)])
         docstring = re.search(r'("""|\'\'\')(.*?)\1', documented[len(declaration) - 1 :], re.S)
         text = docstring.group(2).strip() if docstring else ""
         stub = f'{declaration}    """{text}\n    """\n'

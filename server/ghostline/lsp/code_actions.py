@@ -13,6 +13,7 @@ from ghostline.engine.actions import catalog
 from ghostline.engine.actions.edits import ActionFailed, Edit
 from ghostline.engine.actions.repair import Problem
 from ghostline.engine.document import Document, Pos
+from ghostline.eval import sandbox
 from ghostline.lsp import model_host
 from ghostline.lsp.server import GhostlineServer
 
@@ -116,7 +117,7 @@ async def compute(ls: GhostlineServer, data: dict[str, Any]) -> types.WorkspaceE
 
     def job() -> catalog.Result:
         try:
-            return catalog.run(action, doc, pos, backend, stop.is_set, data)
+            return catalog.run(action, doc, pos, backend, stop.is_set, data, sandbox.output_of)
         except InterruptedError:
             ls.actions_cancelled += 1
             raise

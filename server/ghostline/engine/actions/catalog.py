@@ -8,6 +8,7 @@ from typing import Any
 
 from ghostline.engine.actions.docstring import generate_docstring, target_at
 from ghostline.engine.actions.edits import Edit, FileChange
+from ghostline.engine.actions.examples import Runner
 from ghostline.engine.actions.explain import explain_edit
 from ghostline.engine.actions.generate import generate_at, spot_after_comment, spot_after_docstring
 from ghostline.engine.actions.repair import Problem, repair
@@ -76,8 +77,12 @@ def run(
     backend: Backend,
     should_stop: Callable[[], bool] = lambda: False,
     data: dict[str, Any] | None = None,
+    run: Runner | None = None,
 ) -> Result:
-    """Compute an offered action (empty when it no longer applies; ActionFailed when nothing is safe)."""
+    """Compute an offered action (empty when it no longer applies; ActionFailed when nothing is safe).
+
+    ``run`` is the sandbox that computes a docstring's examples (none without it).
+    """
     data = data or {}
     if action == "fix":
         problem = Problem(str(data.get("message", "")), int(data.get("start", 0)), int(data.get("end", 0)))
@@ -89,7 +94,7 @@ def run(
     if target is None:
         return Result()
     if action == "docstring":
-        return Result([generate_docstring(doc, target, backend, should_stop)])
+        return Result([generate_docstring(doc, target, backend, should_stop, run)])
     if action == "explain":
         return Result([explain_edit(doc, target, backend, should_stop)])
     if action == "tests":

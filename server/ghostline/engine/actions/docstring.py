@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ghostline.engine.actions.describe import Description, describe
 from ghostline.engine.actions.edits import Edit, line_ending
+from ghostline.engine.actions.examples import Runner, verified_examples
 from ghostline.engine.actions.fill import SLOT, fill_slots
 from ghostline.engine.document import Document, Pos
 from ghostline.engine.text import index_of_byte, to_bytes
@@ -45,9 +46,16 @@ def target_at(doc: Document, pos: Pos) -> Target | None:
 
 
 def generate_docstring(
-    doc: Document, target: Target, backend: Backend, should_stop: Callable[[], bool] = lambda: False
+    doc: Document,
+    target: Target,
+    backend: Backend,
+    should_stop: Callable[[], bool] = lambda: False,
+    run: Runner | None = None,
 ) -> Edit:
-    """The edit that inserts (or, when there is one, replaces) the docstring of ``target``."""
+    """The edit that inserts (or replaces) the docstring of ``target``.
+
+    With a sandbox ``run``, a Python function's docstring gets examples whose results its code computed.
+    """
     assert doc.language is not None
     d = target.definition
     params = parameter_names(d.node) if d.kind != "class" else []
@@ -58,7 +66,9 @@ def generate_docstring(
     details = bool(described and described.details)
     if doc.language == "python":
         start, end, indent = _python_place(doc, target)
-        template = _python(params, returns, indent, nl, details)
+        runner = run if d.kind != "class" else None
+        examples = verified_examples(backend, doc.text, d.name, code, runner, should_stop)
+        template = _python(params, returns, indent, nl, details, examples)
     else:
         start, end, indent = _above_place(doc, target)
         template = _comment_block(doc.language, d.name, params, returns, indent, nl)
@@ -134,12 +144,22 @@ def _with_description(template: str, described: Description, nl: str) -> str:
     return head + summary + rest[:summary_end] + block + rest[summary_end:]
 
 
-def _python(params: list[str], returns: bool, indent: str, nl: str, details: bool = False) -> str:
+def _python(
+    params: list[str],
+    returns: bool,
+    indent: str,
+    nl: str,
+    details: bool = False,
+    examples: list[tuple[str, str]] | None = None,
+) -> str:
     lines = [f'{indent}"""{SLOT}']
     if params:
         lines += ["", f"{indent}Args:", *(f"{indent}    {p}: {SLOT}" for p in params)]
     if returns:
         lines += ["", f"{indent}Returns:", f"{indent}    {SLOT}"]
+    if examples:
+        lines += ["", f"{indent}Examples:"]
+        lines += [f"{indent}    {text}" for call, result in examples for text in (f">>> {call}", result)]
     lines.append(f'{indent}"""' if len(lines) > 1 else "")
     text = nl.join(line.rstrip() if line.strip() else "" for line in lines)
     if len(lines) == 2 and not details:  # one line: """Summary."""

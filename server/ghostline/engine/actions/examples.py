@@ -1,0 +1,125 @@
+"""Docstring examples that are true: the model proposes calls, the code itself answers them in a sandbox."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from ghostline.engine.actions.chat import ask_for_code, has_chat
+from ghostline.model.backend import Backend
+
+Runner = Callable[[str], str | None]
+"""Runs a Python program in a sandbox; its standard error when it exited cleanly, else None."""
+SYSTEM = "You are Ghostline. You write short, telling usage examples for code."
+MAX_EXAMPLES = 3
+MAX_RESULT_CHARS = 80
+_MARK = "ghostline-example:"
+
+
+def verified_examples(
+    backend: Backend,
+    module: str,
+    name: str,
+    code: str,
+    run: Runner | None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> list[tuple[str, str]]:
+    """Up to three (call, repr of its result) pairs for function ``name`` of Python ``module``.
+
+    Only calls whose arguments are literals are kept, and only results the code itself computed, in the
+    sandbox ``run`` provides (none without one).
+    """
+    if run is None or not has_chat(backend):
+        return []
+    ask = (
+        f"Write three different example calls of {name} that show what it does, with ordinary and "
+        f"edge-case arguments: one call per line, like {name}(...). Only the calls, no results."
+        f"\n\n```python\n{code}\n```"
+    )
+    answer = ask_for_code(backend, SYSTEM, ask, "python", max_tokens=160, should_stop=should_stop)
+    calls = literal_calls(answer, name)
+    if not calls:
+        return []
+    output = run(module + "\n\n" + _driver(calls))
+    return _results(calls, output or "")
+
+
+def literal_calls(text: str, name: str) -> list[str]:
+    """The distinct calls of ``name`` in ``text`` whose arguments are all literals.
+
+    Reads code as small models write it: bare calls, ``>>>`` lines, ``print(call)``, and arguments held in
+    variables assigned a literal just before (``xs = [1, 2]`` then ``f(xs)``).
+    """
+    try:
+        statements = ast.parse(text).body
+    except SyntaxError:
+        statements = []
+        for line in text.splitlines():
+            try:
+                statements += ast.parse(line.strip().removeprefix(">>>").strip()).body
+            except SyntaxError:
+                continue
+    found: list[str] = []
+    values: dict[str, ast.expr] = {}
+    for statement in statements:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name) and _is_literal(statement.value):
+                values[target.id] = statement.value
+        elif isinstance(statement, ast.Expr) and (call := _call_of(statement.value, name)) is not None:
+            call = _Inline(values).visit(call)
+            arguments = [*call.args, *(k.value for k in call.keywords)]
+            if all(_is_literal(a) for a in arguments) and (code := ast.unparse(call)) not in found:
+                found.append(code)
+    return found[:MAX_EXAMPLES]
+
+
+def _call_of(node: ast.expr, name: str) -> ast.Call | None:
+    """``node`` when it calls ``name``, or the call inside ``print(...)``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id == name:
+            return node
+        if node.func.id == "print" and len(node.args) == 1 and not node.keywords:
+            return _call_of(node.args[0], name)
+    return None
+
+
+class _Inline(ast.NodeTransformer):
+    """Replaces variables by the literals they were assigned."""
+
+    def __init__(self, values: dict[str, ast.expr]) -> None:
+        self.values = values
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        return self.values.get(node.id, node)
+
+
+def _is_literal(node: ast.expr) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _driver(calls: list[str]) -> str:
+    """Print each call's result (repr, one line) to standard error, marked with its index."""
+    lines = ["import sys as _ghostline_sys"]
+    for i, call in enumerate(calls):
+        lines += [
+            "try:",
+            f"    _ghostline_sys.stderr.write({_MARK!r} + '{i} ' + repr({call}).replace('\\n', ' ') + '\\n')",
+            "except Exception:",
+            "    pass",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _results(calls: list[str], output: str) -> list[tuple[str, str]]:
+    results: dict[int, str] = {}
+    for line in output.splitlines():
+        if line.startswith(_MARK):
+            index, _, value = line[len(_MARK) :].partition(" ")
+            if index.isdigit() and int(index) < len(calls) and len(value) <= MAX_RESULT_CHARS:
+                results[int(index)] = value
+    return [(calls[i], results[i]) for i in sorted(results)]
