@@ -34,3 +34,19 @@ def test_undefined_names_are_the_new_ones_only() -> None:
     after = before + "def f(n):\n" + body
     assert new_undefined_names(before, after) == ["fact"]
     assert new_undefined_names(before, "from m import *\n" + after) == []
+
+
+def test_when_no_sample_passes_the_examples_the_instructed_rewrite_is_tried() -> None:
+    doc = Document("file:///p/d.py", SOURCE)
+    spot = spot_after_docstring(doc, Pos(3, 5))
+    assert spot is not None
+    rewrite = 'def double(n):\n    """Twice n."""\n    total = n\n    total += n\n    return total\n```'
+    backend = Scripted(["return n * 3", "return n * 4", rewrite])
+
+    def check(merged: str) -> str | None:  # stands in for the sandboxed examples
+        return None if "total += n" in merged else "double(2) should be 4"
+
+    edit = generate_at(doc, spot, backend, samples=2, check=check)  # type: ignore[arg-type]
+    assert apply(SOURCE, [edit]).endswith('"""Twice n."""\n    total = n\n    total += n\n    return total\n')
+    assert "Complete the Python function `double`" in backend.prompts[2]
+    assert "import math" in backend.prompts[2]  # the file's start comes along

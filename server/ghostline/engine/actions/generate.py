@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ghostline.config import CompletionSettings
 from ghostline.engine import completion
 from ghostline.engine.actions import verify
 from ghostline.engine.actions.edits import ActionFailed, Edit, line_ending
-from ghostline.engine.context import ContextBuilder
+from ghostline.engine.actions.instructed import instructed_body
+from ghostline.engine.context import CompletionContext, ContextBuilder
 from ghostline.engine.document import Document, Pos
 from ghostline.engine.text import to_bytes
 from ghostline.model.backend import Backend
@@ -42,7 +43,10 @@ def generate_at(
     should_stop: Callable[[], bool] = lambda: False,
     settings: CompletionSettings = SETTINGS,
 ) -> Edit:
-    """The verified code to insert at ``spot``; with ``check``, the first of ``samples`` that passes it."""
+    """The verified code to insert at ``spot``; with ``check``, the first of ``samples`` that passes it.
+
+    With a check on Python, an instruction-tuned model's rewrite of the whole function is one more candidate.
+    """
     nl = line_ending(doc.text)
     head = doc.text[: spot.offset] + nl + spot.indent
     future = Document(doc.uri, head + doc.text[spot.offset :], doc.version, doc.language, "utf-32")
@@ -50,11 +54,11 @@ def generate_at(
     ctx = dataclasses.replace(ContextBuilder().build(future, pos, settings, []), mode="multi")
     fallback: Edit | None = None
     reason = "the model wrote no code"
-    for temperature in TEMPERATURES[: max(samples, 1)]:
-        deadline = time.perf_counter() + settings.max_latency_ms / 1000
-        text = completion.generate(
-            backend, ctx, future.text, settings, should_stop, deadline, temperature
-        ).text
+    temperatures = TEMPERATURES[: max(samples, 1)]
+    texts = _texts(
+        doc, spot, backend, ctx, future.text, settings, should_stop, temperatures, check is not None
+    )
+    for text in texts:
         if should_stop():
             raise InterruptedError("cancelled")
         text = _first_definition(doc.language, text) if not spot.indent else text
@@ -76,6 +80,25 @@ def generate_at(
     if fallback is not None:
         return fallback
     raise ActionFailed(f"Ghostline could not generate safe code here: {reason}; nothing was changed.")
+
+
+def _texts(
+    doc: Document,
+    spot: Spot,
+    backend: Backend,
+    ctx: CompletionContext,
+    text: str,
+    settings: CompletionSettings,
+    should_stop: Callable[[], bool],
+    temperatures: tuple[float, ...],
+    checked: bool,
+) -> Iterator[str]:
+    """Candidates, made one at a time: the engine's samples, then (checked Python) an instructed rewrite."""
+    for temperature in temperatures:
+        deadline = time.perf_counter() + settings.max_latency_ms / 1000
+        yield completion.generate(backend, ctx, text, settings, should_stop, deadline, temperature).text
+    if checked and doc.language == "python":
+        yield instructed_body(doc, spot.offset, backend, should_stop)
 
 
 def spot_after_comment(doc: Document, pos: Pos) -> Spot | None:
