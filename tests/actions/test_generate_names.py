@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from ghostline.engine.actions import catalog
 from ghostline.engine.actions.edits import apply
 from ghostline.engine.actions.generate import generate_at, spot_after_docstring
 from ghostline.engine.actions.verify import new_undefined_names
 from ghostline.engine.document import Document, Pos
+from ghostline.eval.sandbox import output_of
 
 from .test_offers_and_loop import Scripted
 
@@ -50,3 +52,13 @@ def test_when_no_sample_passes_the_examples_the_instructed_rewrite_is_tried() ->
     assert apply(SOURCE, [edit]).endswith('"""Twice n."""\n    total = n\n    total += n\n    return total\n')
     assert "Complete the Python function `double`" in backend.prompts[2]
     assert "import math" in backend.prompts[2]  # the file's start comes along
+
+
+def test_the_editor_action_checks_bodies_against_the_docstring_examples_in_the_sandbox() -> None:
+    source = 'def double(n):\n    """Twice n.\n\n    >>> double(3)\n    6\n    """\n'
+    doc = Document("file:///p/d.py", source)
+    backend = Scripted(["return n * 3", "return n ** 2", "return n + n"])
+    result = catalog.run("generate", doc, Pos(0, 5), backend, run=output_of)  # type: ignore[arg-type]
+    assert apply(source, result.edits).endswith('    """\n    return n + n\n')
+    without = catalog.run("generate", doc, Pos(0, 5), Scripted(["return n * 3"]))  # type: ignore[arg-type]
+    assert apply(source, without.edits).endswith("    return n * 3\n")  # no sandbox: nothing is run

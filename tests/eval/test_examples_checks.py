@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ghostline.eval.engine_solvers import example_asserts, stated_examples_check
+from ghostline.engine.actions.examples import example_asserts
+from ghostline.eval.engine_solvers import stated_examples_check
 
 PROGRAM = '''
 def double(n):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from ghostline.engine.actions.docstring import generate_docstring, target_at
 from ghostline.engine.actions.edits import ActionFailed, apply
+from ghostline.engine.actions.examples import stated_examples
 from ghostline.engine.actions.generate import generate_at, spot_after_docstring
 from ghostline.engine.actions.repair import Problem as Diagnostic
 from ghostline.engine.actions.repair import repair
@@ -23,7 +24,6 @@ from ghostline.model.backend import Backend
 
 CANDIDATES = 5
 """Candidates tried for a body whose docstring has examples (greedy first, then sampled)."""
-DOCTEST = "\n\nimport doctest as _doctest, sys as _sys\n_sys.exit(1 if _doctest.testmod().failed else 0)\n"
 
 
 def examples_check(extra: str) -> Callable[[str], str | None]:
@@ -39,30 +39,6 @@ def examples_check(extra: str) -> Callable[[str], str | None]:
     return check
 
 
-_EXAMPLE = re.compile(
-    r"(?P<call>\b{name}\s*\(.*\))\s*(?:==|➞|=>|->|should\s+(?:return|be)|returns?|is)\s*(?P<want>.+?)[.,;]?\s*$"
-)
-
-
-def example_asserts(source: str, name: str) -> str:
-    """Asserts for the examples a docstring states in prose (``f(3) == 6``, ``f(1) ➞ True``, "should return").
-
-    Doctest examples (``>>>``) are run by doctest itself; an example that is not valid Python is skipped.
-    """
-    pattern = re.compile(_EXAMPLE.pattern.format(name=re.escape(name)))
-    found = []
-    for line in source.split("\n"):
-        if ">>>" in line or (match := pattern.search(line.strip())) is None:
-            continue
-        call, want = match["call"], match["want"].strip().rstrip(".")
-        try:
-            compile(f"assert {call} == {want}", "<example>", "exec")
-        except SyntaxError:
-            continue
-        found.append(f"assert {call} == {want}, {call!r}")
-    return "\n".join(found)
-
-
 def _def_position(source: str, name: str) -> Pos:
     for row, line in enumerate(source.split("\n")):
         if re.match(rf"\s*(async\s+)?def {re.escape(name)}\b", line):
@@ -76,8 +52,7 @@ def body_from_docstring(source: str, name: str, backend: Backend, samples: int) 
     spot = spot_after_docstring(doc, _def_position(source, name))
     if spot is None:
         return source
-    asserts = example_asserts(source, name)
-    extra = (f"\n\n{asserts}\n" if asserts else "") + (DOCTEST if ">>>" in source else "")
+    extra = stated_examples(source, name)
     check = examples_check(extra) if extra else None
     try:
         edit = generate_at(doc, spot, backend, samples=samples, check=check)

@@ -8,9 +8,9 @@ from typing import Any
 
 from ghostline.engine.actions.docstring import generate_docstring, target_at
 from ghostline.engine.actions.edits import Edit, FileChange
-from ghostline.engine.actions.examples import Runner
+from ghostline.engine.actions.examples import Runner, examples_hold, stated_examples
 from ghostline.engine.actions.explain import explain_edit
-from ghostline.engine.actions.generate import generate_at, spot_after_comment, spot_after_docstring
+from ghostline.engine.actions.generate import Check, generate_at, spot_after_comment, spot_after_docstring
 from ghostline.engine.actions.repair import Problem, repair
 from ghostline.engine.actions.testgen import generate_tests
 from ghostline.engine.document import Document, Pos
@@ -61,6 +61,15 @@ def offers(doc: Document, pos: Pos, problems: list[Problem] | None = None) -> li
     return found
 
 
+def _examples_check(doc: Document, pos: Pos, run: Runner | None) -> Check | None:
+    """With a sandbox, a Python function's stated examples (``>>>``, ``f(2) == 4``) judge its candidates."""
+    target = target_at(doc, pos)
+    if run is None or doc.language != "python" or target is None or target.definition.doc is None:
+        return None
+    extra = stated_examples(doc.text, target.definition.name)
+    return examples_hold(extra, run) if extra else None
+
+
 def _short(message: str) -> str:
     line = message.strip().split("\n", 1)[0]
     return line if len(line) <= 60 else line[:57] + "..."
@@ -81,7 +90,8 @@ def run(
 ) -> Result:
     """Compute an offered action (empty when it no longer applies; ActionFailed when nothing is safe).
 
-    ``run`` is the sandbox that computes a docstring's examples (none without it).
+    ``run`` is the sandbox that computes a docstring's examples and checks generated bodies against the
+    examples a docstring states (neither happens without it).
     """
     data = data or {}
     if action == "fix":
@@ -89,7 +99,10 @@ def run(
         return Result([repair(doc, problem, backend, should_stop)])
     if action == "generate":
         spot = spot_after_comment(doc, pos) or spot_after_docstring(doc, pos)
-        return Result([generate_at(doc, spot, backend, samples=3, should_stop=should_stop)] if spot else [])
+        if spot is None:
+            return Result()
+        check = _examples_check(doc, pos, run)
+        return Result([generate_at(doc, spot, backend, samples=3, check=check, should_stop=should_stop)])
     target = target_at(doc, pos)
     if target is None:
         return Result()

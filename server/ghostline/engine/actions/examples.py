@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 from ghostline.engine.actions.chat import ask_for_code, has_chat
@@ -123,3 +124,45 @@ def _results(calls: list[str], output: str) -> list[tuple[str, str]]:
             if index.isdigit() and int(index) < len(calls) and len(value) <= MAX_RESULT_CHARS:
                 results[int(index)] = value
     return [(calls[i], results[i]) for i in sorted(results)]
+
+
+DOCTEST = "\n\nimport doctest as _doctest, sys as _sys\n_sys.exit(1 if _doctest.testmod().failed else 0)\n"
+"""Appended to a file: runs its doctests, exits 1 when one fails."""
+
+
+def stated_examples(source: str, name: str) -> str:
+    """Code to append to ``source`` that fails when the examples stated for ``name`` do not hold ('' if none).
+
+    Prose examples become asserts; ``>>>`` examples are run by doctest.
+    """
+    asserts = example_asserts(source, name)
+    return (f"\n\n{asserts}\n" if asserts else "") + (DOCTEST if ">>>" in source else "")
+
+
+def examples_hold(extra: str, run: Runner) -> Callable[[str], str | None]:
+    """A check: the candidate file plus ``extra`` runs cleanly in the sandbox ``run``."""
+    return lambda source: None if run(source + extra) is not None else "it fails the docstring's examples"
+
+
+_EXAMPLE = re.compile(
+    r"(?P<call>\b{name}\s*\(.*\))\s*(?:==|➞|=>|->|should\s+(?:return|be)|returns?|is)\s*(?P<want>.+?)[.,;]?\s*$"
+)
+
+
+def example_asserts(source: str, name: str) -> str:
+    """Asserts for the examples a docstring states in prose (``f(3) == 6``, ``f(1) ➞ True``, "should return").
+
+    Doctest examples (``>>>``) are run by doctest itself; an example that is not valid Python is skipped.
+    """
+    pattern = re.compile(_EXAMPLE.pattern.format(name=re.escape(name)))
+    found = []
+    for line in source.split("\n"):
+        if ">>>" in line or (match := pattern.search(line.strip())) is None:
+            continue
+        call, want = match["call"], match["want"].strip().rstrip(".")
+        try:
+            compile(f"assert {call} == {want}", "<example>", "exec")
+        except SyntaxError:
+            continue
+        found.append(f"assert {call} == {want}, {call!r}")
+    return "\n".join(found)
