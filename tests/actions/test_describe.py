@@ -141,3 +141,11 @@ def test_no_sandbox_no_examples_and_a_failing_module_gives_none() -> None:
         "double(2)",
         "double(n=[1, 2])",
     ]
+
+
+def test_examples_do_not_run_the_modules_main_block() -> None:
+    module = (
+        'def double(n):\n    return n * 2\n\n\nif __name__ == "__main__":\n    raise SystemExit(input())\n'
+    )
+    found = verified_examples(Scripted(["double(4)"]), module, "double", "", output_of)  # type: ignore[arg-type]
+    assert found == [("double(4)", "8")]

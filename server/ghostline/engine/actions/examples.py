@@ -14,6 +14,7 @@ Runner = Callable[[str], str | None]
 SYSTEM = "You are Ghostline. You write short, telling usage examples for code."
 MAX_EXAMPLES = 3
 MAX_RESULT_CHARS = 80
+MAX_CODE_CHARS = 6000
 _MARK = "ghostline-example:"
 
 
@@ -35,13 +36,13 @@ def verified_examples(
     ask = (
         f"Write three different example calls of {name} that show what it does, with ordinary and "
         f"edge-case arguments: one call per line, like {name}(...). Only the calls, no results."
-        f"\n\n```python\n{code}\n```"
+        f"\n\n```python\n{code[:MAX_CODE_CHARS]}\n```"
     )
     answer = ask_for_code(backend, SYSTEM, ask, "python", max_tokens=160, should_stop=should_stop)
     calls = literal_calls(answer, name)
     if not calls:
         return []
-    output = run(module + "\n\n" + _driver(calls))
+    output = run(_driver(module, calls))
     return _results(calls, output or "")
 
 
@@ -103,13 +104,21 @@ def _is_literal(node: ast.expr) -> bool:
     return True
 
 
-def _driver(calls: list[str]) -> str:
-    """Print each call's result (repr, one line) to standard error, marked with its index."""
-    lines = ["import sys as _ghostline_sys"]
+def _driver(module: str, calls: list[str]) -> str:
+    """Load ``module`` (not as ``__main__``: its main block stays quiet), then print each call's result.
+
+    Each result goes to standard error as one line, its repr marked with the call's index.
+    """
+    lines = [
+        "import sys as _sys",
+        "_ns = {'__name__': 'ghostline_examples'}",
+        f"exec(compile({module!r}, 'module.py', 'exec'), _ns)",
+    ]
     for i, call in enumerate(calls):
+        shown = f"repr(eval({call!r}, _ns)).replace('\\n', ' ')"
         lines += [
             "try:",
-            f"    _ghostline_sys.stderr.write({_MARK!r} + '{i} ' + repr({call}).replace('\\n', ' ') + '\\n')",
+            f"    _sys.stderr.write({_MARK!r} + '{i} ' + {shown} + '\\n')",
             "except Exception:",
             "    pass",
         ]
