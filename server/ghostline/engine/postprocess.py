@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ghostline.engine.prompt import unheal
 from ghostline.engine.text import to_bytes
 from ghostline.syntax.cursor import error_count
@@ -102,8 +104,9 @@ def finalize(language: str | None, text: str, offset: int, suggestion: str, line
         return suggestion
     baseline = error_count(language, to_bytes(text))
     depth_below = _indent_below(text, offset)
+    fits = _indentation_rule(text, offset, depth_below) if language == "python" else None
     for candidate in _candidates(suggestion, depth_below):
-        if language == "python" and not _fits_indentation(text, offset, candidate, depth_below):
+        if fits is not None and not fits(candidate):
             continue  # tree-sitter forgives a wrong indentation, Python does not
         merged = text[:offset] + candidate + text[offset:]
         if error_count(language, to_bytes(merged)) <= baseline:
@@ -111,20 +114,29 @@ def finalize(language: str | None, text: str, offset: int, suggestion: str, line
     return ""
 
 
-def _fits_indentation(text: str, offset: int, candidate: str, below: int) -> bool:
-    """Python: a block opened above gets a deeper first line, and a deeper line below follows an opener."""
+def _indentation_rule(text: str, offset: int, below: int) -> Callable[[str], bool] | None:
+    """Python: a block opened above gets a deeper first line, and a deeper line below follows an opener.
+
+    What the rule needs from the document is read once; the returned test is applied to each candidate
+    (None inside a docstring, where indentation is free).
+    """
     if text.count('"""', 0, offset) % 2 or text.count("'''", 0, offset) % 2:
-        return True  # inside a docstring
+        return None
     line_start = text.rfind("\n", 0, offset) + 1
-    lines = (text[line_start:offset] + candidate).split("\n")
+    head = text[line_start:offset]
     above = _code_line_above(text, line_start)
-    opened = not text[line_start:offset].strip() and above.rstrip().endswith(":")
-    if opened and _indent(lines[0]) <= _indent(above):
-        return False
+    floor = _indent(above) if not head.strip() and above.rstrip().endswith(":") else -1
     line_end = text.find("\n", offset)
-    rest_of_line = text[offset : line_end if line_end >= 0 else len(text)]
-    continues = lines[-1].rstrip().endswith((":", ",", "(", "[", "{", "\\")) or rest_of_line.strip()
-    return bool(continues) or below <= _indent(lines[-1])
+    mid_line = bool(text[offset : line_end if line_end >= 0 else len(text)].strip())
+
+    def fits(candidate: str) -> bool:
+        lines = (head + candidate).split("\n")
+        if _indent(lines[0]) <= floor:
+            return False
+        continues = mid_line or lines[-1].rstrip().endswith((":", ",", "(", "[", "{", "\\"))
+        return continues or below <= _indent(lines[-1])
+
+    return fits
 
 
 def _code_line_above(text: str, line_start: int) -> str:
@@ -164,9 +176,14 @@ def _opens_empty_block(candidate: str, below: int) -> bool:
 
 def _indent_below(text: str, offset: int) -> int:
     """The indentation of the first non-blank line after the cursor's line (-1 when there is none)."""
-    end = text.find("\n", offset)
-    rest = [ln for ln in text[end + 1 :].split("\n") if ln.strip()] if end >= 0 else []
-    return _indent(rest[0]) if rest else -1
+    start = text.find("\n", offset)
+    while start >= 0:
+        end = text.find("\n", start + 1)
+        line = text[start + 1 : end if end >= 0 else len(text)]
+        if line.strip():
+            return _indent(line)
+        start = end
+    return -1
 
 
 def _repeats_line_above(text: str, offset: int, suggestion: str) -> bool:
