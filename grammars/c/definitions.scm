@@ -19,6 +19,46 @@
   ]
   body: (compound_statement) @body) @definition.function
 
+;; Documented functions
+((comment) @doc
+  .
+  (function_definition
+    declarator: [
+      (function_declarator
+        declarator: (identifier) @name)
+      (pointer_declarator
+        declarator: (function_declarator
+          declarator: (identifier) @name))
+      (pointer_declarator
+        declarator: (pointer_declarator
+          declarator: (function_declarator
+            declarator: (identifier) @name)))
+    ]
+    body: (compound_statement) @body) @definition.function
+  (#match? @doc "^/\\*\\*"))
+
+((comment)+ @doc
+  .
+  (function_definition
+    declarator: [
+      (function_declarator
+        declarator: (identifier) @name)
+      (pointer_declarator
+        declarator: (function_declarator
+          declarator: (identifier) @name))
+      (pointer_declarator
+        declarator: (pointer_declarator
+          declarator: (function_declarator
+            declarator: (identifier) @name)))
+    ]
+    body: (compound_statement) @body) @definition.function
+  (#match? @doc "^//"))
+
+;; --- Shared with C++ -------------------------------------------------------
+;; grammars/cpp/generate.py copies everything below this line into
+;; grammars/cpp/definitions.scm: it must compile for tree-sitter-cpp too. Run
+;; `python3 grammars/cpp/generate.py` after changing it.
+
 ;; Structs, unions and enums (named, or anonymous in a typedef)
 (struct_specifier
   name: (_) @name
@@ -50,23 +90,10 @@
     body: (enumerator_list) @body)
   declarator: (type_identifier) @name) @definition.class
 
-;; Documented definitions
+;; Documented structs, unions and enums
 ((comment) @doc
   .
   [
-    (function_definition
-      declarator: [
-        (function_declarator
-          declarator: (identifier) @name)
-        (pointer_declarator
-          declarator: (function_declarator
-            declarator: (identifier) @name))
-        (pointer_declarator
-          declarator: (pointer_declarator
-            declarator: (function_declarator
-              declarator: (identifier) @name)))
-      ]
-      body: (compound_statement) @body) @definition.function
     (struct_specifier
       name: (_) @name
       body: (field_declaration_list) @body) @definition.class
@@ -97,19 +124,6 @@
 ((comment)+ @doc
   .
   [
-    (function_definition
-      declarator: [
-        (function_declarator
-          declarator: (identifier) @name)
-        (pointer_declarator
-          declarator: (function_declarator
-            declarator: (identifier) @name))
-        (pointer_declarator
-          declarator: (pointer_declarator
-            declarator: (function_declarator
-              declarator: (identifier) @name)))
-      ]
-      body: (compound_statement) @body) @definition.function
     (struct_specifier
       name: (_) @name
       body: (field_declaration_list) @body) @definition.class

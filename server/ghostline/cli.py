@@ -52,12 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 on usage errors)."""
     args = build_parser().parse_args(argv)
     if args.command == "serve":
-        from ghostline.lsp.server import serve
+        from ghostline.lsp.app import serve
 
         serve(args.tcp, model=args.model, adapter=args.adapter, no_model=args.no_model)
         return 0
     if args.command == "demo":
-        from ghostline.lsp.demo import run_demo
+        from ghostline.harness.demo import run_demo
 
         return run_demo(args.file)
     if args.command == "settings":

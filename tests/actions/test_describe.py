@@ -5,14 +5,13 @@ from __future__ import annotations
 import doctest
 
 from ghostline.engine.actions.describe import _sentences
-from ghostline.engine.actions.docstring import generate_docstring, target_at
+from ghostline.engine.actions.docstring import generate_docstring
 from ghostline.engine.actions.edits import apply
 from ghostline.engine.actions.examples import literal_calls, verified_examples
 from ghostline.engine.document import Document, Pos
-from ghostline.eval.sandbox import output_of
+from ghostline.model.fake import FakeBackend
+from ghostline.sandbox import run_program
 from ghostline.syntax.definitions import find_definitions
-
-from .test_offers_and_loop import Scripted
 
 LONG = (
     "def count_odd(nums):\n"
@@ -30,12 +29,12 @@ DETAILS = (
 
 def documented(
     source: str, name: str, answers: list[str], line: int = 0, col: int = 5
-) -> tuple[str, Scripted]:
+) -> tuple[str, FakeBackend]:
     doc = Document(name, source)
-    target = target_at(doc, Pos(line, col))
+    target = doc.definition_at(doc.offset_at(Pos(line, col)))
     assert target is not None
-    backend = Scripted(answers)
-    result = apply(source, [generate_docstring(doc, target, backend)])  # type: ignore[arg-type]
+    backend = FakeBackend(answers)
+    result = apply(source, [generate_docstring(doc, target, backend)])
     after = Document(name, result)
     assert after.syntax is not None and after.language is not None
     assert not after.syntax.root.has_error, result
@@ -113,9 +112,9 @@ def test_examples_in_a_python_docstring_are_computed_by_the_code_in_the_sandbox(
     calls = "```python\ndouble(1)\ndouble(-3)\ndouble(y)\nprint(1)\ndouble(1)\n```"
     answers = ["Return twice n.", calls, "the number", "twice n"]
     doc = Document("a.py", source)
-    target = target_at(doc, Pos(0, 5))
+    target = doc.definition_at(5)
     assert target is not None
-    edit = generate_docstring(doc, target, Scripted(answers), run=output_of)  # type: ignore[arg-type]
+    edit = generate_docstring(doc, target, FakeBackend(answers), run=run_program)
     result = apply(source, [edit])
     assert result == (
         'def double(n):\n    """Return twice n.\n\n    Args:\n        n: the number\n\n    Returns:\n'
@@ -131,10 +130,11 @@ def test_examples_in_a_python_docstring_are_computed_by_the_code_in_the_sandbox(
 def test_no_sandbox_no_examples_and_a_failing_module_gives_none() -> None:
     calls = "double(1)"
     assert (
-        verified_examples(Scripted([calls]), "def double(n):\n    return n * 2\n", "double", "", None) == []
+        verified_examples(FakeBackend([calls]), "def double(n):\n    return n * 2\n", "double", "", None)
+        == []
     )
     broken = "raise SystemExit(1)\ndef double(n):\n    return n * 2\n"
-    assert verified_examples(Scripted([calls]), broken, "double", "", output_of) == []  # type: ignore[arg-type]
+    assert verified_examples(FakeBackend([calls]), broken, "double", "", run_program) == []
     written = "# one\nxs = [1, 2]\nprint(double(xs))  # Output: [1, 2, 1, 2]\ndouble(ys)\n"
     assert literal_calls(written, "double") == ["double([1, 2])"]
     assert literal_calls(">>> double(2)\ndouble(n=[1, 2])\ndouble(open('x'))\nother(1)", "double") == [
@@ -147,5 +147,5 @@ def test_examples_do_not_run_the_modules_main_block() -> None:
     module = (
         'def double(n):\n    return n * 2\n\n\nif __name__ == "__main__":\n    raise SystemExit(input())\n'
     )
-    found = verified_examples(Scripted(["double(4)"]), module, "double", "", output_of)  # type: ignore[arg-type]
+    found = verified_examples(FakeBackend(["double(4)"]), module, "double", "", run_program)
     assert found == [("double(4)", "8")]

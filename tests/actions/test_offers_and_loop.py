@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from ghostline.engine.actions import catalog
 from ghostline.engine.actions.edits import ActionFailed, apply, minimal_edit
 from ghostline.engine.actions.repair import Problem, repair, span_for
+from ghostline.engine.diagnostics import syntax_findings
 from ghostline.engine.document import Document, Pos
 from ghostline.model import fim
-from ghostline.model.backend import Generation, ModelFacts
+from ghostline.model.fake import FakeBackend
 
 SOURCE = (
     "import os\n"
@@ -35,7 +34,7 @@ SOURCE = (
 
 
 def titles(doc: Document, line: int, col: int, problems: list[Problem] | None = None) -> list[str]:
-    return [o.title for o in catalog.offers(doc, Pos(line, col), problems)]
+    return [o.title for o in catalog.offers(doc, doc.offset_at(Pos(line, col)), problems)]
 
 
 def test_generate_is_offered_below_a_comment_with_nothing_under_it() -> None:
@@ -64,53 +63,23 @@ def test_fix_offered_once_per_diagnostic() -> None:
     assert titles(doc, 0, 8, [problem]) == ["Fix with Ghostline: 'os' imported but unused"]
 
 
-class Scripted:
-    """A backend that answers each prompt with the next scripted text and keeps the prompts."""
-
-    def __init__(self, answers: list[str]) -> None:
-        self.answers = answers
-        self.prompts: list[str] = []
-        self.facts = ModelFacts("scripted", "", "test", 4096, 4096, None, ())
-
-    def tokenize(self, text: str) -> list[int]:
-        return [1] if text == "<|im_start|>" else list(range(len(text.split())))
-
-    def detokenize(self, tokens: list[int]) -> str:
-        return ""
-
-    def generate(self, prompt: str, **_: object) -> Generation:
-        self.prompts.append(prompt)
-        answer = self.answers[min(len(self.prompts) - 1, len(self.answers) - 1)]
-        return Generation(iter([answer]))
-
-    def warm(self, prompt: str, should_stop: Callable[[], bool] | None = None) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
-
-
 BROKEN = (
     "def total(items):\n    s = 0\n    for x in items\n        s += x\n    return s\n\n\nprint(total([1]))\n"
 )
 
 
 def broken_problem(doc: Document) -> Problem:
-    [p] = doc.problems()
-    return Problem(
-        p.message,
-        doc.offset_at(doc.position_of_point(*p.start)),
-        doc.offset_at(doc.position_of_point(*p.end)),
-    )
+    [f] = syntax_findings(doc)
+    return Problem(f.message, f.start, f.end)
 
 
 def test_repair_is_verified_and_minimal() -> None:
     doc = Document("file:///p/t.py", BROKEN)
     fixed = "def total(items):\n    s = 0\n    for x in items:\n        s += x\n    return s\n"
-    backend = Scripted(
+    backend = FakeBackend(
         ["def total(items):\n    s = 0\n    for x in items\n        s += x\n    return s", fixed]
     )
-    edit = repair(doc, broken_problem(doc), backend)  # type: ignore[arg-type]
+    edit = repair(doc, broken_problem(doc), backend)
     assert apply(BROKEN, [edit]) == BROKEN.replace("in items\n", "in items:\n")
     assert edit.new_text == "    for x in items:\n"  # only the changed line
     assert "rejected because the model returned the code unchanged" in backend.prompts[1]
@@ -118,11 +87,11 @@ def test_repair_is_verified_and_minimal() -> None:
 
 def test_no_safe_fix_after_bounded_attempts() -> None:
     doc = Document("file:///p/t.py", BROKEN)
-    backend = Scripted(["def total(items:\n    return s"])
+    backend = FakeBackend(["def total(items:\n    return s"])
     with pytest.raises(
         ActionFailed, match=r"no safe fix .* does not parse .*after 3 attempts.*nothing was changed"
     ):
-        repair(doc, broken_problem(doc), backend)  # type: ignore[arg-type]
+        repair(doc, broken_problem(doc), backend)
     assert len(backend.prompts) == 3
     assert "does not parse" in backend.prompts[2]  # the rejection is fed back
 
@@ -130,9 +99,10 @@ def test_no_safe_fix_after_bounded_attempts() -> None:
 def test_failed_rewrite_falls_back_to_filling_in_the_broken_line() -> None:
     source = "def add(a, b):\n    return a + b\n\n    total = (1 +)\n"
     doc = Document("file:///p/a.py", source)
-    backend = Scripted(["def add(a, b):\n    return a + b\n\n    total = 1 +", " b) * (2 + a"])
-    backend.facts = ModelFacts("scripted", "", "test", 4096, 4096, fim.by_name("qwen"), ())
-    edit = repair(doc, broken_problem(doc), backend)  # type: ignore[arg-type]
+    backend = FakeBackend(
+        ["def add(a, b):\n    return a + b\n\n    total = 1 +", " b) * (2 + a"], fim=fim.by_name("qwen")
+    )
+    edit = repair(doc, broken_problem(doc), backend)
     # The model ran past the rest of the line (")"): cut there, the line parses.
     assert apply(source, [edit]) == source.replace("(1 +)", "(1 + b)")
     assert backend.prompts[1].endswith(fim.by_name("qwen").build(source[: source.rindex("+") + 1], ")\n"))  # type: ignore[union-attr]
@@ -141,8 +111,7 @@ def test_failed_rewrite_falls_back_to_filling_in_the_broken_line() -> None:
 def test_with_examples_each_line_is_filled_in_until_they_pass() -> None:
     source = 'def double(x):\n    """Twice x."""\n    y = x + x\n    return y - 1\n'
     doc = Document("file:///p/d.py", source)
-    backend = Scripted([source.rstrip("\n"), "y = x + x", "return y"])
-    backend.facts = ModelFacts("scripted", "", "test", 4096, 4096, fim.by_name("qwen"), ())
+    backend = FakeBackend([source.rstrip("\n"), "y = x + x", "return y"], fim=fim.by_name("qwen"))
 
     def check(code: str) -> str | None:
         space: dict[str, object] = {}
@@ -150,7 +119,7 @@ def test_with_examples_each_line_is_filled_in_until_they_pass() -> None:
         return None if space["double"](2) == 4 else "it fails the examples"  # type: ignore[operator]
 
     at = source.index("double")
-    edit = repair(doc, Problem("double(2) should be 4", at, at), backend, check=check)  # type: ignore[arg-type]
+    edit = repair(doc, Problem("double(2) should be 4", at, at), backend, check=check)
     assert apply(source, [edit]) == source.replace("y - 1", "y")
     # The rewrite, then the two code lines in turn (not the header or the docstring).
     assert len(backend.prompts) == 3 and backend.prompts[2].endswith("\n    <|fim_suffix|>\n<|fim_middle|>")
@@ -161,7 +130,7 @@ def test_python_must_also_compile() -> None:
     # tree-sitter accepts `return` at module level and a stray `nonlocal`; compile() does not.
     sneaky = "def total(items):\n    nonlocal s\n    for x in items:\n        s += x\n    return s"
     with pytest.raises(ActionFailed, match="Python cannot compile it"):
-        repair(doc, broken_problem(doc), Scripted([sneaky]))  # type: ignore[arg-type]
+        repair(doc, broken_problem(doc), FakeBackend([sneaky]))
 
 
 def test_span_is_the_enclosing_function_or_a_window() -> None:
@@ -169,15 +138,8 @@ def test_span_is_the_enclosing_function_or_a_window() -> None:
     start, end = span_for(doc, broken_problem(doc))
     assert BROKEN[start:end].startswith("def total") and BROKEN[start:end].endswith("return s")
     top = Document("file:///p/u.py", "a = 1\n" * 20 + "b = (\n" + "c = 2\n" * 20)
-    [p] = top.problems()[:1]
-    s, e = span_for(
-        top,
-        Problem(
-            p.message,
-            top.offset_at(top.position_of_point(*p.start)),
-            top.offset_at(top.position_of_point(*p.end)),
-        ),
-    )
+    [f] = syntax_findings(top)[:1]
+    s, e = span_for(top, Problem(f.message, f.start, f.end))
     assert top.text[s:e].count("\n") <= 2 * 4 + 2
 
 

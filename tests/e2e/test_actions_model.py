@@ -13,12 +13,10 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from ghostline.engine.document import Document
-from ghostline.lsp.demo import apply_lsp_edits
+from ghostline.harness.demo import apply_lsp_edits
 from ghostline.model import fetch, registry
 from ghostline.syntax.definitions import find_definitions
-
-from .conftest import diagnostics_for, open_doc, start
-from .test_completion import request, wait_ready
+from tests.lsp_session import diagnostics_for, open_doc, request, start, wait_ready
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "ghostline", "serve"])

@@ -7,7 +7,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
-from .conftest import change, diagnostics_for, open_doc, send_raw
+from tests.lsp_session import change, diagnostics_for, open_doc, send_raw
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -10,13 +10,11 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from ghostline import sandbox
 from ghostline.engine.document import Document, Pos
-from ghostline.eval import sandbox
 from ghostline.model import fetch, registry
 from ghostline.syntax.definitions import find_definitions
-
-from .conftest import open_doc, start
-from .test_completion import wait_ready
+from tests.lsp_session import open_doc, start, wait_ready
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "ghostline", "serve"])

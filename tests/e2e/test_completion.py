@@ -8,7 +8,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 import pytest_lsp
@@ -16,10 +15,10 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from ghostline.engine.text import to_bytes
+from ghostline.harness.client import inline_params
 from ghostline.model import fetch, registry
 from ghostline.syntax.cursor import error_count
-
-from .conftest import change, open_doc, start
+from tests.lsp_session import change, inline, open_doc, request, start, wait_ready
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 STATE_DIR = tempfile.mkdtemp(prefix="ghostline-state-")  # acceptance counts, away from the user's own
@@ -65,37 +64,11 @@ async def client(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
     await lsp_client.shutdown_session()
 
 
-async def request(client: LanguageClient, method: str, params: Any = None) -> Any:
-    result = await client.protocol.send_request_async(method, params)
-    return result._asdict() if hasattr(result, "_asdict") else result
-
-
-async def wait_ready(client: LanguageClient) -> None:
-    for _ in range(600):
-        if (await request(client, "ghostline/modelInfo"))["state"] in ("ready", "error"):
-            break
-        await asyncio.sleep(0.1)
-    assert (await request(client, "ghostline/modelInfo"))["state"] == "ready"
-
-
 def split(source: str) -> tuple[str, types.Position]:
     before = source[: source.index(CURSOR)]
     line = before.count("\n")
     column = len(before) - (before.rfind("\n") + 1)
     return source.replace(CURSOR, ""), types.Position(line, column)
-
-
-async def inline(client: LanguageClient, uri: str, pos: types.Position) -> list[types.InlineCompletionItem]:
-    result = await client.text_document_inline_completion_async(
-        types.InlineCompletionParams(
-            text_document=types.TextDocumentIdentifier(uri),
-            position=pos,
-            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
-        )
-    )
-    if result is None:
-        return []
-    return list(result.items if isinstance(result, types.InlineCompletionList) else result)
 
 
 @pytest.mark.parametrize("language", sorted(SOURCES))
@@ -158,11 +131,7 @@ async def test_cancelled_request_stops_its_generation(client: LanguageClient) ->
     uri = "file:///project/cancel.py"
     open_doc(client, uri, text, "python")
     before = await request(client, "ghostline/stats")
-    params = types.InlineCompletionParams(
-        text_document=types.TextDocumentIdentifier(uri),
-        position=pos,
-        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
-    )
+    params = inline_params(uri, pos.line, pos.character, invoked=True)
     future = client.protocol.send_request(types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id="cancel-me")
     await asyncio.sleep(0.6)
     client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="cancel-me"))

@@ -6,7 +6,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import diagnostics_for, open_doc
+from tests.lsp_session import diagnostics_for, open_doc
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 BRANCHES = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(12))

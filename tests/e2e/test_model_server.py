@@ -15,8 +15,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from ghostline.model import fetch, registry
-
-from .conftest import diagnostics_for, open_doc, start
+from tests.lsp_session import diagnostics_for, inline, open_doc, start, wait_messages
 
 EMPTY_MODELS = Path(os.environ.get("TMPDIR", "/tmp")) / "ghostline-test-empty-models"
 MODEL_SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "ghostline", "serve"])
@@ -48,14 +47,6 @@ async def model_info(client: LanguageClient, until: set[str], timeout: float = 1
             return info
         await asyncio.sleep(0.1)
     raise TimeoutError(f"model never reached {until}")
-
-
-async def wait_messages(client: LanguageClient) -> list[types.ShowMessageParams]:
-    for _ in range(600):
-        if client.messages:
-            return list(client.messages)
-        await asyncio.sleep(0.05)
-    return []
 
 
 @pytest.mark.model
@@ -107,13 +98,5 @@ async def test_completion_without_fim_tokens(model_client: LanguageClient) -> No
     assert (await model_info(model_client, {"ready", "error"}))["fim_mode"].startswith("prefix-only")
     uri = "file:///project/smol.py"
     open_doc(model_client, uri, "def add(a, b):\n    return ", "python")
-    result = await model_client.text_document_inline_completion_async(
-        types.InlineCompletionParams(
-            text_document=types.TextDocumentIdentifier(uri),
-            position=types.Position(1, 11),
-            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
-        )
-    )
-    assert isinstance(result, types.InlineCompletionList)
-    [item] = result.items
+    [item] = await inline(model_client, uri, types.Position(1, 11), invoked=True)
     assert str(item.insert_text).strip()

@@ -11,10 +11,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from ghostline.model import fetch, registry
-
-from .conftest import diagnostics_for, open_doc, start
-from .test_completion import wait_ready
-from .test_model_server import wait_messages
+from tests.lsp_session import diagnostics_for, open_doc, start, wait_messages, wait_ready
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "ghostline", "serve"])

@@ -7,7 +7,7 @@ import asyncio
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import diagnostics_for, open_doc, start
+from tests.lsp_session import diagnostics_for, open_doc, start
 
 
 async def test_invalid_settings_warn_and_fall_back(raw_client: LanguageClient) -> None:

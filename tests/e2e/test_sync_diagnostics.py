@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import change, diagnostics_for, encoding_of, open_doc
+from tests.lsp_session import change, diagnostics_for, encoding_of, open_doc
 
 BROKEN = Path(__file__).parents[1] / "fixtures" / "broken"
 LANGUAGE_IDS = {

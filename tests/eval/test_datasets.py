@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ghostline.eval import datasets, runner, sandbox
+from ghostline import sandbox
+from ghostline.eval import datasets, runner
 
 DATA = datasets.data_dir()
 pytestmark = pytest.mark.skipif(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import KEY_ENV
+from ghostline.harness.client import inline_completion
+
+from .servers import KEY_ENV
 
 COMPLETION = {"debounceMs": 0, "prefetch": False, "warmup": False, "maxLatencyMs": 60000}
 SOURCE = "def add(a, b):\n    return \n"
@@ -37,12 +38,4 @@ async def wait_state(client: LanguageClient, states: set[str], timeout: float = 
 
 
 async def inline(client: LanguageClient, uri: str, line: int, character: int) -> str:
-    result = await client.text_document_inline_completion_async(
-        types.InlineCompletionParams(
-            text_document=types.TextDocumentIdentifier(uri),
-            position=types.Position(line, character),
-            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
-        )
-    )
-    assert isinstance(result, types.InlineCompletionList)
-    return str(result.items[0].insert_text) if result.items else ""
+    return await inline_completion(client, uri, line, character, invoked=True)

@@ -17,7 +17,7 @@ from ghostline.model.backend import Backend
 from ghostline.model.errors import ModelError
 from ghostline.model.remote import RemoteBackend
 
-from .conftest import KEY, KEY_ENV, LlamaServer, Proxy, free_port
+from .servers import KEY, KEY_ENV, LlamaServer, Proxy, free_port
 
 pytestmark = pytest.mark.model
 PROMPT = "def fibonacci(n):\n"

@@ -14,10 +14,10 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.e2e.conftest import open_doc, start
+from tests.lsp_session import open_doc, start
 
-from .conftest import LlamaServer, Proxy, lsp_env
 from .lsp_helpers import COMPLETION, SOURCE, info, inline, options, wait_state
+from .servers import LlamaServer, Proxy, lsp_env
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "ghostline", "serve"], server_env=lsp_env())
@@ -81,7 +81,7 @@ async def test_cut_mid_stream_ends_empty_and_the_next_works(ready: LanguageClien
 
 async def test_repair_action_through_the_server(ready: LanguageClient, proxy: Proxy) -> None:
     from ghostline.engine.document import Document
-    from ghostline.lsp.demo import apply_lsp_edits
+    from ghostline.harness.demo import apply_lsp_edits
 
     await reconfigure(ready, options(proxy.url))
     source = "def area(r):\n    return 3.14 * r * r\n\n\nprint(area(2)\n"

@@ -11,10 +11,10 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.e2e.conftest import diagnostics_for, open_doc, start
+from tests.lsp_session import diagnostics_for, open_doc, start
 
-from .conftest import LlamaServer, Proxy, free_port, lsp_env
 from .lsp_helpers import SOURCE, inline, options, wait_state
+from .servers import LlamaServer, Proxy, free_port, lsp_env
 
 pytestmark = pytest.mark.model
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "ghostline", "serve"], server_env=lsp_env())

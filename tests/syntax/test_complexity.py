@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from radon.complexity import cc_visit
 
-from ghostline.engine.diagnostics import complexity_at, complexity_diagnostics
+from ghostline.engine.diagnostics import complexity_at, complexity_findings
 from ghostline.engine.document import Document
 from ghostline.syntax.complexity import complexities
 
@@ -55,13 +55,13 @@ def test_python_complexity_matches_radon(path: Path) -> None:
 def test_diagnostic_above_threshold_and_hover() -> None:
     branches = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(12))
     doc = Document("a.py", f"def busy(x):\n{branches}    return -1\n\n\ndef calm():\n    return 0\n")
-    [diag] = complexity_diagnostics(doc, 10)
-    assert diag.code == "complexity/cyclomatic" and "13" in diag.message
-    assert (diag.range.start.line, diag.range.start.character) == (0, 4)
-    assert complexity_diagnostics(doc, 13) == []
-    found = complexity_at(doc, 0, 6)
+    [finding] = complexity_findings(doc, 10)
+    assert finding.code == "complexity/cyclomatic" and "13" in finding.message
+    assert (finding.start, finding.end) == (4, 8)  # the name "busy" on the first line
+    assert complexity_findings(doc, 13) == []
+    found = complexity_at(doc, 6)
     assert found is not None and found[:2] == ("busy", 13)
-    assert complexity_at(doc, 1, 6) is None
+    assert complexity_at(doc, doc.line_start(1) + 6) is None
 
 
 @pytest.mark.parametrize(

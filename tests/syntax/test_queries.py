@@ -16,6 +16,7 @@ doc comment can itself be a doc comment and keep the run of doc comments unbroke
 from __future__ import annotations
 
 import re
+import runpy
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -135,6 +136,15 @@ def test_every_kind_exists_compiles_and_keeps_to_its_captures(language: str) -> 
 
 def test_every_language_has_a_fixture() -> None:
     assert sorted({fixture_language(p) for p in FIXTURE_FILES}) == sorted(languages.names())
+
+
+def test_cpp_definitions_are_generated() -> None:
+    """cpp/definitions.scm is what cpp/generate.py writes from its tables and C's shared part."""
+    cpp = queries.grammars_dir() / "cpp"
+    expected = runpy.run_path(str(cpp / "generate.py"))["render"]()
+    assert (cpp / "definitions.scm").read_text(encoding="utf-8") == expected, (
+        "grammars/cpp/definitions.scm is out of date: run python3 grammars/cpp/generate.py"
+    )
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)

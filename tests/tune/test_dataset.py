@@ -10,7 +10,7 @@ import pytest
 from ghostline.cli import main
 from ghostline.tune import dataset, files
 from ghostline.tune.dedup import Deduplicator
-from tests.tune.conftest import AWS_KEY
+from tests.tune.repo import AWS_KEY
 
 SPLITS = ("train", "validation", "test")
 

@@ -11,14 +11,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lsprotocol import types
-
 from ghostline.bench.stats import percentile
 from ghostline.model import fetch, registry
 from ghostline.model.llama import _import_llama_cpp
 from ghostline.model.resources import default_threads
 
-SAMPLE = Path(__file__).resolve().parents[1] / "engine" / "cache.py"
+SAMPLE = Path(__file__).resolve().parents[1] / "engine" / "completion" / "cache.py"
 
 
 def typing_script(path: Path, first_line: int, count: int) -> tuple[str, int, str]:
@@ -32,30 +30,15 @@ def typing_script(path: Path, first_line: int, count: int) -> tuple[str, int, st
     return text[:start] + text[end:], start, typed
 
 
-async def _answer(harness: Any, uri: str, line: int, col: int) -> str:
-    result = await harness.client.text_document_inline_completion_async(
-        types.InlineCompletionParams(
-            text_document=types.TextDocumentIdentifier(uri),
-            position=types.Position(line, col),
-            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
-        )
-    )
-    items = list(result.items) if isinstance(result, types.InlineCompletionList) else []
-    return str(items[0].insert_text) if items else ""
-
-
 async def replay(model: str, path: Path, first_line: int, count: int, pause_ms: int) -> list[dict[str, Any]]:
     """Type ``count`` characters one at a time; per keystroke: latency, cache hit, tokens, prompt."""
-    from ghostline.lsp.client import HarnessClient
+    from ghostline.harness.client import HarnessClient
 
     text, start, typed = typing_script(path, first_line, count)
     options = {"model": {"name": model, "nCtx": 2048}, "completion": {"prefetch": False, "debounceMs": 0}}
     rows: list[dict[str, Any]] = []
     async with HarnessClient(options) as harness:
-        while (
-            await harness.client.protocol.send_request_async("ghostline/modelInfo", None)
-        ).state == "loading":
-            await asyncio.sleep(0.2)
+        await harness.wait_model()
         uri = harness.open(path, text, "python")
         offset = start
         for version, ch in enumerate(typed, start=2):
@@ -64,11 +47,11 @@ async def replay(model: str, path: Path, first_line: int, count: int, pause_ms: 
             harness.change(uri, version, (line, col), (line, col), ch)
             text, offset = text[:offset] + ch + text[offset:], offset + 1
             line, col = (line + 1, 0) if ch == "\n" else (line, col + 1)
-            stats0 = await harness.client.protocol.send_request_async("ghostline/stats", None)
+            stats0 = await harness.request("ghostline/stats")
             t0 = time.perf_counter()
-            shown = await _answer(harness, uri, line, col)
+            shown = await harness.inline_completion(uri, line, col)
             latency = (time.perf_counter() - t0) * 1000
-            stats = await harness.client.protocol.send_request_async("ghostline/stats", None)
+            stats = await harness.request("ghostline/stats")
             hit = stats.cache_hits > stats0.cache_hits
             model_call = stats.model_calls > stats0.model_calls
             rows.append(

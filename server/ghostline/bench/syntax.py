@@ -66,7 +66,7 @@ def parse_times(text: str, positions: list[tuple[int, int]]) -> dict[str, dict[s
 
 async def lsp_latency(text: str, positions: list[tuple[int, int]]) -> dict[str, float]:
     """Through the real stdio server: didChange sent → publishDiagnostics for that version received."""
-    from ghostline.lsp.client import HarnessClient
+    from ghostline.harness.client import HarnessClient
 
     latencies: list[float] = []
     lines = text.splitlines()

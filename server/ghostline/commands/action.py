@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ghostline.engine.actions.catalog import Result
     from ghostline.engine.actions.repair import Problem
-    from ghostline.engine.document import Document, Pos
+    from ghostline.engine.document import Document
 
 KINDS = ("fix", "docstring", "generate", "tests", "explain")
 
@@ -33,11 +33,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 with a diff, 1 when the action does not apply or finds nothing safe, 2 on usage errors."""
-    from ghostline import config
+    from ghostline import config, sandbox
     from ghostline.engine.actions import catalog
     from ghostline.engine.actions.edits import ActionFailed
     from ghostline.engine.document import Document, Pos
-    from ghostline.eval import sandbox
     from ghostline.model import loader
     from ghostline.model.errors import ModelError
 
@@ -48,11 +47,9 @@ def run(args: argparse.Namespace) -> int:
     path = Path(match[1]).resolve()
     text = path.read_text(encoding="utf-8")
     doc = Document(path.as_uri(), text, encoding="utf-32")
-    pos = Pos(int(match[2]) - 1, int(match[3]) - 1)
-    offer = next(
-        (o for o in catalog.offers(doc, pos, _problems(doc, pos, args.message)) if o.action == args.kind),
-        None,
-    )
+    offset = doc.offset_at(Pos(int(match[2]) - 1, int(match[3]) - 1))
+    problems = _problems(doc, offset, args.message)
+    offer = next((o for o in catalog.offers(doc, offset, problems) if o.action == args.kind), None)
     if offer is None:
         print(f"ghostline action: no {args.kind} action at {args.where}", file=sys.stderr)
         return 1
@@ -63,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"ghostline action: {exc}", file=sys.stderr)
         return 1
     try:
-        result = catalog.run(args.kind, doc, pos, backend, data=offer.data, run=sandbox.output_of)
+        result = catalog.run(args.kind, doc, offset, backend, data=offer.data, run=sandbox.run_program)
     except ActionFailed as exc:
         print(f"ghostline action: {exc}", file=sys.stderr)
         return 1
@@ -75,21 +72,17 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _problems(doc: Document, pos: Pos, message: str | None) -> list[Problem]:
-    """The problem to fix at ``pos``: the given message (whole line) or the syntax problems on that line."""
+def _problems(doc: Document, offset: int, message: str | None) -> list[Problem]:
+    """The problem to fix at ``offset``: the given message (whole line) or the syntax problems on its line."""
     from ghostline.engine.actions.repair import Problem
-    from ghostline.engine.document import Pos
+    from ghostline.engine.diagnostics import syntax_findings
 
-    line_start, line_end = doc.offset_at(Pos(pos.line, 0)), doc.offset_at(Pos(pos.line + 1, 0))
+    row = doc.row_of(offset)
+    line_start, line_end = doc.line_start(row), doc.line_start(row + 1)
     if message:
         return [Problem(message, line_start, max(line_start, line_end - 1))]
-    found = []
-    for p in doc.problems():
-        start = doc.offset_at(doc.position_of_point(*p.start))
-        end = doc.offset_at(doc.position_of_point(*p.end))
-        if start <= line_end and end >= line_start:
-            found.append(Problem(p.message, start, end))
-    return found[:1]
+    found = [f for f in syntax_findings(doc) if f.start <= line_end and f.end >= line_start]
+    return [Problem(f.message, f.start, f.end) for f in found[:1]]
 
 
 def _show(doc: Document, path: Path, result: Result, as_json: bool) -> None:

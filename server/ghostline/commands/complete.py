@@ -40,7 +40,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run_stats(args: argparse.Namespace) -> int:
     """Print the saved acceptance counts."""
-    from ghostline.engine.acceptance import load, stats_path
+    from ghostline.engine.completion.acceptance import load, stats_path
 
     saved = load()
     shown, accepted = saved.get("shown", 0), saved.get("accepted", 0)
@@ -72,8 +72,8 @@ def _settings(args: argparse.Namespace) -> config.Settings:
 
 def run(args: argparse.Namespace) -> int:
     """Complete at a position and print the suggestion."""
-    from ghostline.engine import completion
-    from ghostline.engine.context import ContextBuilder
+    from ghostline.engine.completion.context import ContextBuilder
+    from ghostline.engine.completion.generate import generate
     from ghostline.engine.document import Document, Pos
     from ghostline.model import loader
     from ghostline.model.errors import ModelError
@@ -93,10 +93,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"ghostline complete: {exc}", file=sys.stderr)
         return 1
     doc = Document(str(path), path.read_text(encoding="utf-8"), encoding="utf-32")
-    pos = doc.position_at(doc.offset_at(Pos(line - 1, col - 1)))
-    ctx = ContextBuilder().build(doc, pos, settings.completion, [])
+    offset = doc.offset_at(Pos(line - 1, col - 1))
+    pos = doc.position_at(offset)
+    ctx = ContextBuilder().build(doc, offset, settings.completion, [])
     start = time.perf_counter()
-    result = completion.generate(backend, ctx, doc.text, settings.completion, lambda: False, start + 60)
+    result = generate(backend, ctx, settings.completion, lambda: False, start + 60)
     latency = (time.perf_counter() - start) * 1000
     backend.close()
     if result.error is not None:

@@ -78,8 +78,8 @@ def _run_repo(args: argparse.Namespace) -> int:
 
 
 def _run_benchmark(args: argparse.Namespace) -> int:
-    from ghostline import config
-    from ghostline.eval import datasets, engine_solvers, runner, sandbox, solvers
+    from ghostline import config, sandbox
+    from ghostline.eval import datasets, registry, runner, solvers
     from ghostline.model import loader
     from ghostline.model.errors import ModelError
 
@@ -92,8 +92,7 @@ def _run_benchmark(args: argparse.Namespace) -> int:
     except datasets.DataMissing as exc:
         print(f"ghostline eval: {exc}", file=sys.stderr)
         return 1
-    solvers.GHOSTLINE.update(engine_solvers.SOLVERS)
-    if why := solvers.missing(args.task, args.baseline):
+    if why := registry.missing(args.task, args.baseline):
         print(f"ghostline eval: {why}; try --baseline raw", file=sys.stderr)
         return 2
     settings = config.Settings()
@@ -106,7 +105,7 @@ def _run_benchmark(args: argparse.Namespace) -> int:
     except ModelError as exc:
         print(f"ghostline eval: {exc}", file=sys.stderr)
         return 1
-    solver = solvers.make(args.task, args.baseline, backend, options)
+    solver = registry.make(args.task, args.baseline, backend, options)
     variant = args.baseline or "ghostline"
     spec = runner.RunSpec(args.task, model_settings.name, variant, args.samples, args.temperature, ks)
     out = _out_dir(args)

@@ -27,8 +27,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     """Print the side-by-side table (or JSON); 1 with a message on a model or data problem."""
     from ghostline.commands.progress import ProgressBar
-    from ghostline.eval.sandbox import Limits
     from ghostline.model.errors import ModelError
+    from ghostline.sandbox import Limits
     from ghostline.tune.evaluate import evaluate_repo, format_table
 
     model = args.model or DEFAULT_MODEL

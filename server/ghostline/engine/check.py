@@ -1,16 +1,15 @@
-"""``ghostline check``: syntax problems of files on disk, and their text/JSON/SARIF reports."""
+"""Syntax problems of files on disk (``ghostline check``, the dataset builder's file walk)."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import pathspec
 
-from ghostline import __version__
+from ghostline.engine.diagnostics import syntax_findings
 from ghostline.engine.document import Document
 from ghostline.syntax import languages
 
@@ -55,20 +54,10 @@ def check_file(path: Path) -> list[Finding]:
         return [_file_warning(path, "file/encoding", f"not valid UTF-8 at byte {exc.start}; skipped")]
     doc = Document(str(path), text, encoding="utf-32")
     out = []
-    for p in doc.problems():
-        start, end = doc.position_of_point(*p.start), doc.position_of_point(*p.end)
-        out.append(
-            Finding(
-                str(path),
-                start.line + 1,
-                start.character + 1,
-                end.line + 1,
-                end.character + 1,
-                "error",
-                p.code,
-                p.message,
-            )
-        )
+    for f in syntax_findings(doc):
+        start, end = doc.position_at(f.start), doc.position_at(f.end)
+        where = (start.line + 1, start.character + 1, end.line + 1, end.character + 1)
+        out.append(Finding(str(path), *where, f.severity, f.code, f.message))
     return out
 
 
@@ -109,56 +98,3 @@ def _ignored(path: Path, specs: list[tuple[Path, pathspec.GitIgnoreSpec]], is_di
             if spec.match_file(rel):
                 return True
     return False
-
-
-def format_text(findings: list[Finding]) -> str:
-    """``path:line:col: severity code message`` lines."""
-    return "".join(f"{f.path}:{f.line}:{f.column}: {f.severity} {f.code} {f.message}\n" for f in findings)
-
-
-def format_json(findings: list[Finding]) -> str:
-    """A JSON list of finding objects."""
-    return json.dumps([asdict(f) for f in findings], indent=2) + "\n"
-
-
-def format_sarif(findings: list[Finding]) -> str:
-    """A SARIF 2.1.0 log for code-scanning uploads."""
-    rules = sorted({f.code for f in findings})
-    results = [
-        {
-            "ruleId": f.code,
-            "level": "error" if f.severity == "error" else "warning",
-            "message": {"text": f.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": Path(f.path).as_posix()},
-                        "region": {
-                            "startLine": f.line,
-                            "startColumn": f.column,
-                            "endLine": f.end_line,
-                            "endColumn": f.end_column,
-                        },
-                    }
-                }
-            ],
-        }
-        for f in findings
-    ]
-    log = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "ghostline",
-                        "version": __version__,
-                        "rules": [{"id": r, "shortDescription": {"text": r}} for r in rules],
-                    }
-                },
-                "results": results,
-            }
-        ],
-    }
-    return json.dumps(log, indent=2) + "\n"

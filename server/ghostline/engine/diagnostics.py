@@ -1,8 +1,12 @@
-"""Syntax problems of a document as LSP diagnostics."""
+"""What the engine finds wrong in a document (syntax problems, complex functions), as string offsets.
+
+The one place where tree-sitter problems become document ranges; the LSP layer, ``ghostline check`` and
+``ghostline action`` convert these offsets to their own positions.
+"""
 
 from __future__ import annotations
 
-from lsprotocol import types
+from dataclasses import dataclass
 
 from ghostline.engine.document import Document
 from ghostline.syntax.complexity import complexities
@@ -10,14 +14,29 @@ from ghostline.syntax.complexity import complexities
 SOURCE = "ghostline"
 
 
-def lsp_range(doc: Document, start: tuple[int, int], end: tuple[int, int]) -> types.Range:
-    """The LSP range of two tree-sitter (row, byte column) points, in the document's encoding."""
-    s, e = doc.position_of_point(*start), doc.position_of_point(*end)
-    return types.Range(types.Position(s.line, s.character), types.Position(e.line, e.character))
+@dataclass(frozen=True)
+class Finding:
+    """One problem: ``text[start:end]``, what is wrong, a stable code and how serious it is."""
+
+    start: int
+    end: int
+    message: str
+    code: str
+    severity: str = "error"
+    """``error``, ``warning`` or ``information``."""
 
 
-def complexity_diagnostics(doc: Document, threshold: int) -> list[types.Diagnostic]:
-    """Information diagnostics on the names of functions more complex than ``threshold``."""
+def syntax_findings(doc: Document, limit: int = 100) -> list[Finding]:
+    """Every syntax problem of the document (at most ``limit``), in document order."""
+    out = []
+    for problem in doc.problems()[: max(limit, 0)]:
+        start, end = doc.offset_of_point(*problem.start), doc.offset_of_point(*problem.end)
+        out.append(Finding(start, end, problem.message, problem.code))
+    return out
+
+
+def complexity_findings(doc: Document, threshold: int) -> list[Finding]:
+    """Information on the names of functions more complex than ``threshold``."""
     if doc.syntax is None or doc.language is None:
         return []
     out = []
@@ -25,41 +44,25 @@ def complexity_diagnostics(doc: Document, threshold: int) -> list[types.Diagnost
         if c.value > threshold:
             name = c.definition.name_node
             out.append(
-                types.Diagnostic(
-                    range=lsp_range(doc, name.start_point, name.end_point),
-                    message=f"'{c.definition.name}' has cyclomatic complexity {c.value} "
+                Finding(
+                    doc.offset_of_point(*name.start_point),
+                    doc.offset_of_point(*name.end_point),
+                    f"'{c.definition.name}' has cyclomatic complexity {c.value} "
                     f"(threshold {threshold}); consider splitting it",
-                    severity=types.DiagnosticSeverity.Information,
-                    source=SOURCE,
-                    code="complexity/cyclomatic",
+                    "complexity/cyclomatic",
+                    "information",
                 )
             )
     return out
 
 
-def complexity_at(doc: Document, line: int, character: int) -> tuple[str, int, types.Range] | None:
-    """(name, complexity, name range) of the function whose name is under the position."""
+def complexity_at(doc: Document, offset: int) -> tuple[str, int, int, int] | None:
+    """(name, complexity, name start, name end) of the function whose name is at ``offset``."""
     if doc.syntax is None or doc.language is None:
         return None
     for c in complexities(doc.language, doc.syntax.root):
         name = c.definition.name_node
-        rng = lsp_range(doc, name.start_point, name.end_point)
-        if (rng.start.line, rng.start.character) <= (line, character) <= (rng.end.line, rng.end.character):
-            return c.definition.name, c.value, rng
+        start, end = doc.offset_of_point(*name.start_point), doc.offset_of_point(*name.end_point)
+        if start <= offset <= end:
+            return c.definition.name, c.value, start, end
     return None
-
-
-def syntax_diagnostics(doc: Document, limit: int = 100) -> list[types.Diagnostic]:
-    """Error diagnostics for every syntax problem, ranges in the document's position encoding."""
-    out: list[types.Diagnostic] = []
-    for problem in doc.problems()[:limit]:
-        out.append(
-            types.Diagnostic(
-                range=lsp_range(doc, problem.start, problem.end),
-                message=problem.message,
-                severity=types.DiagnosticSeverity.Error,
-                source=SOURCE,
-                code=problem.code,
-            )
-        )
-    return out

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ghostline.engine import text as tx
 from ghostline.syntax import languages
+from ghostline.syntax.definitions import Definition, definition_at
 from ghostline.syntax.errors import SyntaxProblem, find_problems
 from ghostline.syntax.tree import Edit, SyntaxTree
 
@@ -35,9 +36,11 @@ class Document:
         self.encoding = encoding
         self.text = text
         self._starts = tx.line_starts(text)
+        self.source = tx.to_bytes(text)
+        """The text as the UTF-8 bytes tree-sitter parsed (brought up to date by ``reparse``)."""
         spec = languages.detect(language_id, uri)
         self.language: str | None = spec.name if spec else None
-        self.syntax: SyntaxTree | None = SyntaxTree(spec.name, tx.to_bytes(text)) if spec else None
+        self.syntax: SyntaxTree | None = SyntaxTree(spec.name, self.source) if spec else None
 
     @property
     def line_count(self) -> int:
@@ -50,6 +53,16 @@ class Document:
             return ""
         end = self._starts[row + 1] if row + 1 < len(self._starts) else len(self.text)
         return self.text[self._starts[row] : end].rstrip("\r\n")
+
+    def row_of(self, offset: int) -> int:
+        """The (LSP) line a string index is on."""
+        return bisect_right(self._starts, max(0, min(offset, len(self.text)))) - 1
+
+    def line_start(self, row: int) -> int:
+        """String index where line ``row`` starts (clamped into the document)."""
+        if row <= 0:
+            return 0
+        return self._starts[row] if row < len(self._starts) else len(self.text)
 
     def offset_at(self, pos: Pos) -> int:
         """String index of an LSP position, clamped into the document."""
@@ -66,30 +79,38 @@ class Document:
         start = self._starts[row]
         return Pos(row, tx.index_to_column(self.line(row), offset - start, self.encoding))
 
-    def position_of_point(self, row: int, byte_column: int) -> Pos:
-        """LSP position of a tree-sitter (row, byte column) point."""
+    def offset_of_point(self, row: int, byte_column: int) -> int:
+        """String index of a tree-sitter (row, byte column) point (rows end at \\n only)."""
         if self._lone_cr:
-            offset = self._tree_sitter_offset(row, byte_column)
-            return self.position_at(offset)
-        line = self.line(row)
+            start = 0
+            for _ in range(row):
+                start = self.text.find("\n", start) + 1
+                if start == 0:
+                    return len(self.text)
+        elif row >= len(self._starts):
+            return len(self.text)
+        else:
+            start = self._starts[max(row, 0)]
+        line_end = self.text.find("\n", start)
+        line = self.text[start : len(self.text) if line_end < 0 else line_end]
         if line.isascii():
-            return Pos(row, min(byte_column, len(line)))
-        prefix = tx.to_bytes(line)[:byte_column].decode("utf-8", "ignore")
-        return Pos(row, tx.index_to_column(line, len(prefix), self.encoding))
+            return start + min(byte_column, len(line))
+        return start + tx.index_of_byte(line, byte_column)
+
+    def byte_at(self, offset: int) -> int:
+        """Tree-sitter byte offset of a string index."""
+        return offset if self.text.isascii() else tx.byte_length(self.text[:offset])
+
+    def definition_at(self, offset: int) -> Definition | None:
+        """The innermost function, method or class around a string index."""
+        if self.syntax is None or self.language is None:
+            return None
+        return definition_at(self.language, self.syntax.root, self.byte_at(offset))
 
     @property
     def _lone_cr(self) -> bool:
         """Whether a bare \\r ends a line somewhere (then LSP rows and tree-sitter rows differ)."""
         return "\r" in self.text and self.text.count("\r") != self.text.count("\r\n")
-
-    def _tree_sitter_offset(self, row: int, byte_column: int) -> int:
-        start = 0
-        for _ in range(row):
-            start = self.text.find("\n", start) + 1
-            if start == 0:
-                return len(self.text)
-        line_bytes = tx.to_bytes(self.text[start : start + byte_column])
-        return start + len(line_bytes[:byte_column].decode("utf-8", "ignore"))
 
     def apply_change(self, new_text: str, start: Pos | None = None, end: Pos | None = None) -> None:
         """Apply one LSP content change (whole text when ``start`` is None); call ``reparse`` after."""
@@ -107,8 +128,9 @@ class Document:
 
     def reparse(self) -> None:
         """Bring the syntax tree up to date after one or more ``apply_change`` calls."""
+        self.source = tx.to_bytes(self.text)
         if self.syntax:
-            self.syntax.reparse(tx.to_bytes(self.text))
+            self.syntax.reparse(self.source)
 
     def problems(self) -> list[SyntaxProblem]:
         """Current syntax problems (empty for languages without a grammar)."""
@@ -117,8 +139,9 @@ class Document:
     def _replace_all(self, new_text: str) -> None:
         self.text = new_text
         self._starts = tx.line_starts(new_text)
+        self.source = tx.to_bytes(new_text)
         if self.syntax:
-            self.syntax = SyntaxTree(self.syntax.language, tx.to_bytes(new_text))
+            self.syntax = SyntaxTree(self.syntax.language, self.source)
 
     def _point(self, offset: int) -> tuple[int, int]:
         """Tree-sitter point of a string index: rows end at \\n only, columns count bytes."""
@@ -130,11 +153,8 @@ class Document:
             start = self._starts[row]
         return (row, tx.byte_length(self.text[start:offset]))
 
-    def _byte(self, offset: int) -> int:
-        return offset if self.text.isascii() else tx.byte_length(self.text[:offset])
-
     def _edit_for(self, s: int, e: int, new_text: str) -> Edit:
-        start_byte, old_end_byte = self._byte(s), self._byte(e)
+        start_byte, old_end_byte = self.byte_at(s), self.byte_at(e)
         start_point, old_end_point = self._point(s), self._point(e)
         rows = new_text.count("\n")
         if rows == 0:

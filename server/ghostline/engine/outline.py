@@ -1,37 +1,44 @@
-"""Document outline (textDocument/documentSymbol) from tree-sitter definitions."""
+"""Document outline: nested definitions (methods inside classes) from tree-sitter, as string offsets."""
 
 from __future__ import annotations
 
-from lsprotocol import types
+from dataclasses import dataclass, field
 
-from ghostline.engine.diagnostics import lsp_range
 from ghostline.engine.document import Document
 from ghostline.syntax.definitions import find_definitions
 
-_KINDS = {
-    "function": types.SymbolKind.Function,
-    "method": types.SymbolKind.Method,
-    "class": types.SymbolKind.Class,
-}
+
+@dataclass
+class Symbol:
+    """One definition: its name, kind, the whole range, the name's range and what it contains."""
+
+    name: str
+    kind: str
+    """``function``, ``method`` or ``class``."""
+    start: int
+    end: int
+    name_start: int
+    name_end: int
+    children: list[Symbol] = field(default_factory=list)
 
 
-def document_symbols(doc: Document) -> list[types.DocumentSymbol]:
+def outline(doc: Document) -> list[Symbol]:
     """Nested symbols of a document: methods inside classes, inner functions inside functions."""
     if doc.syntax is None or doc.language is None:
         return []
-    roots: list[types.DocumentSymbol] = []
-    stack: list[tuple[int, list[types.DocumentSymbol]]] = []
+    roots: list[Symbol] = []
+    stack: list[tuple[int, Symbol]] = []
     for d in find_definitions(doc.language, doc.syntax.root):
-        children: list[types.DocumentSymbol] = []
-        symbol = types.DocumentSymbol(
-            name=d.name or "<anonymous>",
-            kind=_KINDS.get(d.kind, types.SymbolKind.Function),
-            range=lsp_range(doc, d.node.start_point, d.node.end_point),
-            selection_range=lsp_range(doc, d.name_node.start_point, d.name_node.end_point),
-            children=children,
+        symbol = Symbol(
+            d.name or "<anonymous>",
+            d.kind,
+            doc.offset_of_point(*d.node.start_point),
+            doc.offset_of_point(*d.node.end_point),
+            doc.offset_of_point(*d.name_node.start_point),
+            doc.offset_of_point(*d.name_node.end_point),
         )
         while stack and stack[-1][0] <= d.node.start_byte:
             stack.pop()
-        (stack[-1][1] if stack else roots).append(symbol)
-        stack.append((d.node.end_byte, children))
+        (stack[-1][1].children if stack else roots).append(symbol)
+        stack.append((d.node.end_byte, symbol))
     return roots

@@ -71,6 +71,6 @@ def review_function(
 
 
 def line_span(doc: Document, finding: Finding) -> tuple[int, int]:
-    """String indices, within its line, of the code on the finding's line (indentation left out)."""
-    text = doc.line(finding.line)
-    return len(text) - len(text.lstrip()), len(text.rstrip())
+    """String indices of the code on the finding's line (its indentation left out)."""
+    text, start = doc.line(finding.line), doc.line_start(finding.line)
+    return start + len(text) - len(text.lstrip()), start + len(text.rstrip())

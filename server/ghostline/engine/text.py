@@ -74,5 +74,13 @@ def to_bytes(text: str) -> bytes:
 
 
 def index_of_byte(text: str, byte: int) -> int:
-    """String index of a tree-sitter byte offset into ``text``."""
-    return len(to_bytes(text)[:byte].decode("utf-8", "replace"))
+    """String index of a tree-sitter byte offset into ``text`` (a byte inside a character: that character)."""
+    if text.isascii():
+        return min(byte, len(text))
+    data = to_bytes(text)[: max(byte, 0)]
+    for cut in range(4):  # a byte inside a multi-byte character counts from that character's start
+        try:
+            return len(data[: len(data) - cut].decode("utf-8", "surrogatepass"))
+        except UnicodeDecodeError:
+            continue
+    return len(data.decode("utf-8", "replace"))

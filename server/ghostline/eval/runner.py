@@ -13,7 +13,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from ghostline.eval import sandbox
+from ghostline import sandbox
 from ghostline.eval.datasets import Problem
 from ghostline.eval.passk import mean_pass_at_k
 from ghostline.eval.solvers import Solver

@@ -9,12 +9,15 @@ from typing import Any
 
 from lsprotocol import types
 
+from ghostline import sandbox
 from ghostline.engine.actions import catalog
 from ghostline.engine.actions.edits import ActionFailed, Edit
 from ghostline.engine.actions.repair import Problem
-from ghostline.engine.document import Document, Pos
-from ghostline.eval import sandbox
-from ghostline.lsp import model_host
+from ghostline.engine.diagnostics import syntax_findings
+from ghostline.engine.document import Document
+from ghostline.lsp.diagnostics import to_lsp
+from ghostline.lsp.positions import offset_of, range_of, span_of
+from ghostline.lsp.progress import progress, progress_token
 from ghostline.lsp.server import GhostlineServer
 
 RUN = "ghostline.runAction"
@@ -29,8 +32,8 @@ def register(server: GhostlineServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)
     def code_action(ls: GhostlineServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-        doc = ls.documents.get(params.text_document.uri)
-        if doc is None or ls.backend is None:
+        doc = ls.document(params.text_document.uri)
+        if doc is None or ls.model.backend is None:
             return []
         start = params.range.start
         data = {"uri": doc.uri, "version": doc.version, "line": start.line, "character": start.character}
@@ -38,7 +41,7 @@ def register(server: GhostlineServer) -> None:
         problems = [_problem(doc, d) for d in diagnostics]
         resolvable = _client_resolves_edits(ls)
         actions = []
-        for offer in catalog.offers(doc, Pos(start.line, start.character), problems):
+        for offer in catalog.offers(doc, offset_of(doc, start), problems):
             payload = {**data, **offer.data, "action": offer.action}
             # A client that resolves edits gets data only; others run the command, which applies the edit.
             command = None if resolvable else types.Command(offer.title, RUN, arguments=[payload])
@@ -77,20 +80,19 @@ def _diagnostics(doc: Document, params: types.CodeActionParams) -> list[types.Di
     """The client's diagnostics in range, plus Ghostline's own syntax problems there it did not send."""
     found = list(params.context.diagnostics)
     first, last = params.range.start.line, params.range.end.line
-    for p in doc.problems():
-        start, end = doc.position_of_point(*p.start), doc.position_of_point(*p.end)
-        if end.line < first or start.line > last or any(d.message == p.message for d in found):
+    for f in syntax_findings(doc):
+        if (
+            doc.row_of(f.end) < first
+            or doc.row_of(f.start) > last
+            or any(d.message == f.message for d in found)
+        ):
             continue
-        rng = types.Range(
-            types.Position(start.line, start.character), types.Position(end.line, end.character)
-        )
-        found.append(types.Diagnostic(rng, p.message, source="ghostline", code=p.code))
+        found.append(to_lsp(doc, f))
     return found
 
 
 def _problem(doc: Document, d: types.Diagnostic) -> Problem:
-    start = doc.offset_at(Pos(d.range.start.line, d.range.start.character))
-    end = doc.offset_at(Pos(d.range.end.line, d.range.end.character))
+    start, end = span_of(doc, d.range)
     source = f" ({d.source})" if d.source and d.source != "ghostline" else ""
     return Problem(d.message + source, start, end)
 
@@ -105,19 +107,20 @@ def _client_resolves_edits(ls: GhostlineServer) -> bool:
 
 async def compute(ls: GhostlineServer, data: dict[str, Any]) -> types.WorkspaceEdit | None:
     """Run an action in a thread (cancellable, with $/progress); a WorkspaceEdit pinned to the version."""
-    doc = ls.documents.get(str(data.get("uri")))
-    if doc is None or ls.backend is None or doc.version != data.get("version"):
+    doc = ls.document(str(data.get("uri")))
+    backend = ls.model.backend
+    if doc is None or backend is None or doc.version != data.get("version"):
         return None
-    backend, stop = ls.backend, threading.Event()
-    pos = Pos(int(data.get("line", 0)), int(data.get("character", 0)))
-    token = await model_host.progress_token(ls, "ghostline-action")
+    stop = threading.Event()
+    offset = offset_of(doc, types.Position(int(data.get("line", 0)), int(data.get("character", 0))))
+    token = await progress_token(ls, "ghostline-action")
     begin = types.WorkDoneProgressBegin(title="Ghostline", message=str(data.get("action")), cancellable=True)
-    model_host.progress(ls, token, begin)
+    progress(ls, token, begin)
     action = str(data.get("action"))
 
     def job() -> catalog.Result:
         try:
-            return catalog.run(action, doc, pos, backend, stop.is_set, data, sandbox.output_of)
+            return catalog.run(action, doc, offset, backend, stop.is_set, data, sandbox.run_program)
         except InterruptedError:
             ls.actions_cancelled += 1
             raise
@@ -133,7 +136,7 @@ async def compute(ls: GhostlineServer, data: dict[str, Any]) -> types.WorkspaceE
     except InterruptedError:
         return None
     finally:
-        model_host.progress(ls, token, types.WorkDoneProgressEnd())
+        progress(ls, token, types.WorkDoneProgressEnd())
     return workspace_edit(doc, result) if result.edits or result.files else None
 
 
@@ -142,11 +145,7 @@ def _text_edits(
 ) -> list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit]:
     out: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = []
     for e in edits:
-        start, end = doc.position_at(e.start), doc.position_at(e.end)
-        rng = types.Range(
-            types.Position(start.line, start.character), types.Position(end.line, end.character)
-        )
-        out.append(types.TextEdit(range=rng, new_text=e.new_text))
+        out.append(types.TextEdit(range=range_of(doc, e.start, e.end), new_text=e.new_text))
     return out
 
 

@@ -7,9 +7,8 @@ from typing import Any
 
 from lsprotocol import types
 
-from ghostline.engine.completion import Suggestion
-from ghostline.engine.document import Pos
-from ghostline.lsp import model_host
+from ghostline.engine.completion.generate import Suggestion
+from ghostline.lsp.positions import offset_of, range_of
 from ghostline.lsp.server import GhostlineServer
 
 ACCEPTED = "ghostline.accepted"
@@ -69,20 +68,18 @@ async def suggest(
     ls: GhostlineServer, uri: str, position: types.Position
 ) -> tuple[Suggestion, types.Range] | None:
     """The suggestion at a position (None when there is none to show)."""
-    doc = ls.documents.get(uri)
-    if doc is None or ls.backend is None or not ls.settings.completion.enabled:
+    doc, backend = ls.document(uri), ls.model.backend
+    if doc is None or backend is None or not ls.settings.completion.enabled:
         return None
-    others = [d for d in ls.documents.values() if d is not doc]
-    pos = doc.position_at(doc.offset_at(Pos(position.line, position.character)))
-    suggestion = await ls.completions.complete(doc, pos, ls.backend, ls.settings.completion, others)
+    offset = offset_of(doc, position)
+    suggestion = await ls.completions.complete(doc, offset, backend, ls.settings.completion, ls.others(doc))
     if suggestion is not None and suggestion.error is not None:
-        model_host.report(ls, suggestion.error)
+        ls.model.report(suggestion.error)
     elif suggestion is not None and suggestion.stats.stopped_by in ANSWERED:
-        model_host.report(ls, None)
+        ls.model.report(None)
     if suggestion is None or not suggestion.text:
         return None
-    at = types.Position(pos.line, pos.character)
-    return suggestion, types.Range(at, at)
+    return suggestion, range_of(doc, offset, offset)
 
 
 def _accept_command(ls: GhostlineServer, suggestion: Suggestion) -> types.Command:

@@ -1,15 +1,17 @@
-"""initialize / initialized / configuration handlers."""
+"""initialize / initialized / shutdown, configuration changes and the model's info request."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from lsprotocol import types
 
-from ghostline.lsp import diagnostics, model_host
+from ghostline.lsp import diagnostics
 from ghostline.lsp.server import GhostlineServer
 
 log = logging.getLogger("ghostline")
+MODEL_INFO = "ghostline/modelInfo"
 
 
 def register(server: GhostlineServer) -> None:
@@ -20,12 +22,29 @@ def register(server: GhostlineServer) -> None:
         ls.apply_settings(params.initialization_options)
         log.info("position encoding: %s", ls.encoding)
 
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: GhostlineServer, params: types.InitializedParams) -> None:
+        ls.model.start(ls.settings.model, ls.settings.remote)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: GhostlineServer, params: Any) -> None:
+        ls.completions.scheduler.stop_all()
+        for record in ls.documents.values():
+            record.close()
+        if ls.acceptance.session["shown"]:
+            ls.acceptance.save()
+        ls.model.unload()
+
+    @server.feature(MODEL_INFO)
+    def model_info(ls: GhostlineServer, params: Any) -> dict[str, Any]:
+        return ls.model.info()
+
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: GhostlineServer, params: types.DidChangeConfigurationParams) -> None:
         previous = _model_key(ls)
         ls.apply_settings(params.settings)
         if _model_key(ls) != previous:
-            model_host.start_loading(ls)
+            ls.model.start(ls.settings.model, ls.settings.remote)
         for uri in list(ls.documents):
             diagnostics.schedule(ls, uri, delay_ms=0)
 

@@ -9,6 +9,8 @@ from lsprotocol import types
 
 from ghostline.engine.document import Document, Pos
 from ghostline.lsp import diagnostics
+from ghostline.lsp.documents import OpenDocument
+from ghostline.lsp.positions import offset_of
 from ghostline.lsp.server import GhostlineServer
 
 log = logging.getLogger("ghostline")
@@ -20,19 +22,17 @@ def register(server: GhostlineServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: GhostlineServer, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
+        if (previous := ls.documents.get(item.uri)) is not None:
+            previous.close()
         doc = Document(item.uri, item.text, item.version, item.language_id, ls.encoding)
-        ls.documents[item.uri] = doc
+        ls.documents[item.uri] = OpenDocument(doc)
         diagnostics.schedule(ls, item.uri, delay_ms=0)
-        if ls.backend is not None and doc.language is not None:
-            others = [d for d in ls.documents.values() if d is not doc]
-            ls.completions.warm(
-                doc, doc.position_at(len(doc.text)), ls.backend, ls.settings.completion, others
-            )
+        _warm(ls, doc, len(doc.text))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: GhostlineServer, params: types.DidChangeTextDocumentParams) -> None:
         uri, version = params.text_document.uri, params.text_document.version
-        doc = ls.documents.get(uri)
+        doc = ls.document(uri)
         if doc is None:
             doc = _adopt(ls, uri, version, params.content_changes)
             if doc is None:
@@ -47,17 +47,20 @@ def register(server: GhostlineServer) -> None:
         apply_changes(doc, params.content_changes)
         doc.version = version
         diagnostics.schedule(ls, uri)
-        _warm_new_line(ls, doc, params.content_changes)
+        last = params.content_changes[-1] if params.content_changes else None
+        if isinstance(last, types.TextDocumentContentChangePartial) and "\n" in last.text:
+            # The cursor moved to a new line (Enter was typed): evaluate that line's prompt while idle.
+            _warm(ls, doc, offset_of(doc, last.range.start) + len(last.text))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GhostlineServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        doc = ls.documents.pop(uri, None)
-        if doc is None:
+        record = ls.documents.pop(uri, None)
+        if record is None:
             log.warning("%s: didClose for a document that is not open", uri)
         else:
-            ls.completions.builder.forget(doc)
-            ls.completions.cache.forget(uri)
+            record.close()
+            ls.completions.forget(record.doc)
         diagnostics.clear(ls, uri)
 
 
@@ -72,22 +75,11 @@ def apply_changes(doc: Document, changes: Sequence[types.TextDocumentContentChan
     doc.reparse()
 
 
-def _warm_new_line(
-    ls: GhostlineServer, doc: Document, changes: Sequence[types.TextDocumentContentChangeEvent]
-) -> None:
-    """The cursor moved to a new line (Enter was typed): evaluate that line's prompt while idle."""
-    last = changes[-1] if changes else None
-    if (
-        ls.backend is None
-        or not isinstance(last, types.TextDocumentContentChangePartial)
-        or "\n" not in last.text
-    ):
+def _warm(ls: GhostlineServer, doc: Document, offset: int) -> None:
+    """Evaluate the prompt at ``offset`` in the background while the user is idle."""
+    if ls.model.backend is None or doc.language is None:
         return
-    start = doc.offset_at(Pos(last.range.start.line, last.range.start.character))
-    others = [d for d in ls.documents.values() if d is not doc]
-    ls.completions.warm(
-        doc, doc.position_at(start + len(last.text)), ls.backend, ls.settings.completion, others
-    )
+    ls.completions.warm(doc, offset, ls.model.backend, ls.settings.completion, ls.others(doc))
 
 
 def _adopt(
@@ -100,5 +92,5 @@ def _adopt(
         return None
     log.warning("%s: change for a document that was never opened; adopting its full text", uri)
     doc = Document(uri, whole[-1].text, version, None, ls.encoding)
-    ls.documents[uri] = doc
+    ls.documents[uri] = OpenDocument(doc)
     return doc

@@ -65,7 +65,11 @@ def import_ranges(language: str, root: Node) -> list[tuple[int, int]]:
 
 def error_count(language: str, source: bytes) -> int:
     """How many ERROR and MISSING nodes a source has."""
-    root = parse(language, source).root_node
+    return count_errors(parse(language, source).root_node)
+
+
+def count_errors(root: Node) -> int:
+    """How many ERROR and MISSING nodes a tree has."""
     if not root.has_error:
         return 0
     count, stack = 0, [root]

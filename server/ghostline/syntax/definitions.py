@@ -46,3 +46,9 @@ def find_definitions(language: str, root: Node) -> list[Definition]:
             docs[-1] if docs else None,
         )
     return sorted(found.values(), key=lambda d: (d.node.start_byte, -d.node.end_byte))
+
+
+def definition_at(language: str, root: Node, byte: int) -> Definition | None:
+    """The innermost definition (function, method or class) around a byte offset, or None."""
+    inside = [d for d in find_definitions(language, root) if d.node.start_byte <= byte <= d.node.end_byte]
+    return max(inside, key=lambda d: d.node.start_byte) if inside else None

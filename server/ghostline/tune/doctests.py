@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ghostline.eval import sandbox
+from ghostline import sandbox
 
 NO_TESTS = 5
 """Exit status of the runner when the module holds no doctest example."""

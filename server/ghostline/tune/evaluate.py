@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from ghostline.config import CompletionSettings, ModelSettings
-from ghostline.engine import completion
-from ghostline.eval.sandbox import Limits
+from ghostline.engine.completion.generate import generate
 from ghostline.model import loader
 from ghostline.model.backend import Backend
+from ghostline.sandbox import Limits
 from ghostline.tune.dataset import read_doctest_files, read_split
 from ghostline.tune.doctests import DoctestChecker
 from ghostline.tune.prompts import fim_context
@@ -37,9 +37,9 @@ def edit_similarity(a: str, b: str) -> float:
 
 def complete(backend: Backend, example: dict[str, Any], settings: CompletionSettings) -> str:
     """The suggestion the editor would show at the example's gap."""
-    doc, ctx = fim_context(example, settings)
+    _, ctx = fim_context(example, settings)
     start = time.perf_counter()
-    return completion.generate(backend, ctx, doc.text, settings, lambda: False, start + 120).text
+    return generate(backend, ctx, settings, lambda: False, start + 120).text
 
 
 def score(

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ghostline.config import CompletionSettings
-from ghostline.engine.context import CompletionContext, ContextBuilder
+from ghostline.engine.completion.context import CompletionContext, ContextBuilder
+from ghostline.engine.completion.prompt import build_prompt, healed
 from ghostline.engine.document import Document
-from ghostline.engine.prompt import build_prompt, healed
 from ghostline.model.fim import FimFormat
 from ghostline.syntax import languages
 
@@ -25,8 +25,7 @@ def fim_context(example: dict[str, Any], settings: CompletionSettings) -> tuple[
     """The document with the middle taken out, and the completion context at the gap."""
     prefix, suffix = example["prefix"], example["suffix"]
     doc = Document(example["path"], prefix + suffix, encoding="utf-32")
-    pos = doc.position_at(len(prefix))
-    return doc, ContextBuilder().build(doc, pos, settings, [])
+    return doc, ContextBuilder().build(doc, len(prefix), settings, [])
 
 
 def to_pair(example: dict[str, Any], fim: FimFormat | None, settings: CompletionSettings) -> Pair:

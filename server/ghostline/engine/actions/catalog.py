@@ -6,14 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ghostline.engine.actions.docstring import generate_docstring, target_at
+from ghostline.engine.actions.docstring import generate_docstring
 from ghostline.engine.actions.edits import Edit, FileChange
-from ghostline.engine.actions.examples import Runner, examples_hold, stated_examples
+from ghostline.engine.actions.examples import Check, Runner, examples_check, stated_examples
 from ghostline.engine.actions.explain import explain_edit
-from ghostline.engine.actions.generate import Check, generate_at, spot_after_comment, spot_after_docstring
+from ghostline.engine.actions.generate import generate_at, spot_after_comment, spot_after_docstring
 from ghostline.engine.actions.repair import Problem, repair
 from ghostline.engine.actions.testgen import generate_tests
-from ghostline.engine.document import Document, Pos
+from ghostline.engine.document import Document
 from ghostline.model.backend import Backend
 
 REFACTOR = "refactor.rewrite"
@@ -39,35 +39,35 @@ class Result:
     files: list[FileChange] = field(default_factory=list)
 
 
-def offers(doc: Document, pos: Pos, problems: list[Problem] | None = None) -> list[Offer]:
-    """The actions available at ``pos`` for the given diagnostics there (no model call)."""
+def offers(doc: Document, offset: int, problems: list[Problem] | None = None) -> list[Offer]:
+    """The actions available at string index ``offset`` for the given problems there (no model call)."""
     found = [
         Offer("fix", f"Fix with Ghostline: {_short(p.message)}", QUICKFIX, _problem_data(p))
         for p in problems or []
     ]
-    if spot_after_comment(doc, pos) is not None:
+    if spot_after_comment(doc, offset) is not None:
         found.append(Offer("generate", "Ghostline: Generate code from comment", REFACTOR))
-    elif spot_after_docstring(doc, pos) is not None:
+    elif spot_after_docstring(doc, offset) is not None:
         found.append(Offer("generate", "Ghostline: Generate function body from docstring", REFACTOR))
-    target = target_at(doc, pos)
+    target = doc.definition_at(offset)
     if target is not None:
         what = "docstring" if doc.language == "python" else "doc comment"
-        name = target.definition.name
-        verb = "Regenerate" if target.has_doc else "Generate"
+        name = target.name
+        verb = "Regenerate" if target.doc is not None else "Generate"
         found.append(Offer("docstring", f"Ghostline: {verb} {what} for '{name}'", REFACTOR))
         found.append(Offer("explain", f"Ghostline: Explain '{name}'", REFACTOR))
-        if target.definition.kind == "function" and doc.language in TESTABLE:
+        if target.kind == "function" and doc.language in TESTABLE:
             found.append(Offer("tests", f"Ghostline: Generate tests for '{name}'", REFACTOR))
     return found
 
 
-def _examples_check(doc: Document, pos: Pos, run: Runner | None) -> Check | None:
+def _examples_check(doc: Document, offset: int, run: Runner | None) -> Check | None:
     """With a sandbox, a Python function's stated examples (``>>>``, ``f(2) == 4``) judge its candidates."""
-    target = target_at(doc, pos)
-    if run is None or doc.language != "python" or target is None or target.definition.doc is None:
+    target = doc.definition_at(offset)
+    if run is None or doc.language != "python" or target is None or target.doc is None:
         return None
-    extra = stated_examples(doc.text, target.definition.name)
-    return examples_hold(extra, run) if extra else None
+    extra = stated_examples(doc.text, target.name)
+    return examples_check(extra, run) if extra else None
 
 
 def _short(message: str) -> str:
@@ -82,7 +82,7 @@ def _problem_data(problem: Problem) -> dict[str, Any]:
 def run(
     action: str,
     doc: Document,
-    pos: Pos,
+    offset: int,
     backend: Backend,
     should_stop: Callable[[], bool] = lambda: False,
     data: dict[str, Any] | None = None,
@@ -98,12 +98,12 @@ def run(
         problem = Problem(str(data.get("message", "")), int(data.get("start", 0)), int(data.get("end", 0)))
         return Result([repair(doc, problem, backend, should_stop)])
     if action == "generate":
-        spot = spot_after_comment(doc, pos) or spot_after_docstring(doc, pos)
+        spot = spot_after_comment(doc, offset) or spot_after_docstring(doc, offset)
         if spot is None:
             return Result()
-        check = _examples_check(doc, pos, run)
+        check = _examples_check(doc, offset, run)
         return Result([generate_at(doc, spot, backend, samples=3, check=check, should_stop=should_stop)])
-    target = target_at(doc, pos)
+    target = doc.definition_at(offset)
     if target is None:
         return Result()
     if action == "docstring":

@@ -5,59 +5,32 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from ghostline.engine.actions.describe import Description, describe
 from ghostline.engine.actions.edits import Edit, line_ending
 from ghostline.engine.actions.examples import Runner, verified_examples
 from ghostline.engine.actions.fill import SLOT, fill_slots
-from ghostline.engine.document import Document, Pos
-from ghostline.engine.text import index_of_byte, to_bytes
+from ghostline.engine.document import Document
 from ghostline.model.backend import Backend
-from ghostline.syntax.definitions import Definition, find_definitions
+from ghostline.syntax.definitions import Definition
 from ghostline.syntax.signature import parameter_names, returns_value
 
 WIDTH = 88
 _WRAPPERS = {"export_statement", "decorated_definition", "template_declaration"}
 
 
-@dataclass(frozen=True)
-class Target:
-    """The definition a docstring is for, and whether it has one already."""
-
-    definition: Definition
-    has_doc: bool
-
-
-def target_at(doc: Document, pos: Pos) -> Target | None:
-    """The innermost function, method or class around the cursor."""
-    if doc.syntax is None or doc.language is None:
-        return None
-    byte = len(to_bytes(doc.text[: doc.offset_at(pos)]))
-    inside = [
-        d
-        for d in find_definitions(doc.language, doc.syntax.root)
-        if d.node.start_byte <= byte <= d.node.end_byte
-    ]
-    if not inside:
-        return None
-    best = max(inside, key=lambda d: d.node.start_byte)
-    return Target(best, best.doc is not None)
-
-
 def generate_docstring(
     doc: Document,
-    target: Target,
+    d: Definition,
     backend: Backend,
     should_stop: Callable[[], bool] = lambda: False,
     run: Runner | None = None,
 ) -> Edit:
-    """The edit that inserts (or replaces) the docstring of ``target``.
+    """The edit that inserts (or replaces) the docstring of definition ``d``.
 
     With a sandbox ``run``, a Python function's docstring gets examples whose results its code computed.
     """
     assert doc.language is not None
-    d = target.definition
     params = parameter_names(d.node) if d.kind != "class" else []
     returns = d.kind != "class" and returns_value(d.node, d.body)
     nl = line_ending(doc.text)
@@ -65,64 +38,57 @@ def generate_docstring(
     described = describe(backend, doc.language, d.name, code, should_stop)
     details = bool(described and described.details)
     if doc.language == "python":
-        start, end, indent = _python_place(doc, target)
+        start, end, indent = _python_place(doc, d)
         runner = run if d.kind != "class" else None
         examples = verified_examples(backend, doc.text, d.name, code, runner, should_stop)
         template = _python(params, returns, indent, nl, details, examples)
     else:
-        start, end, indent = _above_place(doc, target)
+        start, end, indent = _above_place(doc, d)
         template = _comment_block(doc.language, d.name, params, returns, indent, nl)
     fallbacks = [f"{d.name.replace('_', ' ')}."] + [f"the {p}." for p in params] + ["the result."]
     if described is not None:
         template, fallbacks = _with_description(template, described, nl), fallbacks[1:]
     # Only the definition itself follows: the code below it would lead the model to describe that instead.
-    after = doc.text[end : max(end, _offset(doc, d.node.end_byte))] + nl
+    after = doc.text[end : max(end, doc.offset_of_point(*d.node.end_point))] + nl
     body = fill_slots(backend, doc.text[:start], template, after, fallbacks, should_stop)
     return Edit(start, end, body)
-
-
-def _offset(doc: Document, node_byte: int) -> int:
-    return index_of_byte(doc.text, node_byte)
 
 
 def _line_start(doc: Document, offset: int) -> int:
     return doc.text.rfind("\n", 0, offset) + 1
 
 
-def _python_place(doc: Document, target: Target) -> tuple[int, int, str]:
+def _python_place(doc: Document, d: Definition) -> tuple[int, int, str]:
     """Insert before the first statement of the body (or replace the existing docstring)."""
-    d = target.definition
     assert d.body is not None
-    first = d.doc.parent if (target.has_doc and d.doc is not None and d.doc.parent is not None) else None
+    first = d.doc.parent if (d.doc is not None and d.doc.parent is not None) else None
     anchor = first if first is not None else (d.body.named_children[0] if d.body.named_children else d.body)
-    at = _offset(doc, anchor.start_byte)
+    at = doc.offset_of_point(*anchor.start_point)
     line_start = _line_start(doc, at)
     indent = doc.text[line_start:at] if not doc.text[line_start:at].strip() else " " * 4
     if first is not None:
-        return line_start, _offset(doc, first.end_byte), indent
+        return line_start, doc.offset_of_point(*first.end_point), indent
     return line_start, line_start, indent
 
 
-def definition_start(doc: Document, target: Target) -> tuple[int, str]:
+def definition_start(doc: Document, d: Definition) -> tuple[int, str]:
     """The start of the line the definition (with its decorators or export) begins on, and its indent."""
-    d = target.definition
     node = d.node.parent if d.node.parent is not None and d.node.parent.type in _WRAPPERS else d.node
-    at = _line_start(doc, _offset(doc, node.start_byte))
-    line = doc.line(doc.position_at(at).line)
+    at = _line_start(doc, doc.offset_of_point(*node.start_point))
+    line = doc.line(doc.row_of(at))
     return at, line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def _above_place(doc: Document, target: Target) -> tuple[int, int, str]:
+def _above_place(doc: Document, d: Definition) -> tuple[int, int, str]:
     """Insert on the lines above the definition (or replace its doc comment)."""
-    d = target.definition
     node = d.node.parent if d.node.parent is not None and d.node.parent.type in _WRAPPERS else d.node
-    if target.has_doc and d.doc is not None:
+    if d.doc is not None:
         last = d.doc_end or d.doc
-        start = _line_start(doc, _offset(doc, d.doc.start_byte))
-        end = doc.text.find("\n", _offset(doc, last.end_byte))
+        start = _line_start(doc, doc.offset_of_point(*d.doc.start_point))
+        end = doc.text.find("\n", doc.offset_of_point(*last.end_point))
         end = len(doc.text) if end < 0 else end + 1
     else:
-        start = end = _line_start(doc, _offset(doc, node.start_byte))
+        start = end = _line_start(doc, doc.offset_of_point(*node.start_point))
     first_line = doc.text[start : doc.text.find("\n", start) if "\n" in doc.text[start:] else len(doc.text)]
     return start, end, first_line[: len(first_line) - len(first_line.lstrip(" \t"))]
 

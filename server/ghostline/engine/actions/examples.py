@@ -8,9 +8,12 @@ from collections.abc import Callable
 
 from ghostline.engine.actions.chat import ask_for_code, has_chat
 from ghostline.model.backend import Backend
+from ghostline.sandbox import RunResult
 
-Runner = Callable[[str], str | None]
-"""Runs a Python program in a sandbox; its standard error when it exited cleanly, else None."""
+Runner = Callable[[str], RunResult]
+"""Runs a Python program in the sandbox (``sandbox.run_program``, or one with other limits)."""
+Check = Callable[[str], str | None]
+"""Judges a whole candidate file: why it fails, or None when it passes."""
 SYSTEM = "You are Ghostline. You write short, telling usage examples for code."
 MAX_EXAMPLES = 3
 MAX_RESULT_CHARS = 80
@@ -42,8 +45,8 @@ def verified_examples(
     calls = literal_calls(answer, name)
     if not calls:
         return []
-    output = run(_driver(module, calls))
-    return _results(calls, output or "")
+    result = run(_driver(module, calls))
+    return _results(calls, result.stderr) if result.passed else []
 
 
 def literal_calls(text: str, name: str) -> list[str]:
@@ -135,22 +138,44 @@ def _results(calls: list[str], output: str) -> list[tuple[str, str]]:
     return [(calls[i], results[i]) for i in sorted(results)]
 
 
-DOCTEST = "\n\nimport doctest as _doctest, sys as _sys\n_sys.exit(1 if _doctest.testmod().failed else 0)\n"
-"""Appended to a file: runs its doctests, exits 1 when one fails."""
+def stated_examples(source: str, name: str | None = None) -> str:
+    """Code to append to ``source`` that fails when the examples it states do not hold ('' if none).
 
-
-def stated_examples(source: str, name: str) -> str:
-    """Code to append to ``source`` that fails when the examples stated for ``name`` do not hold ('' if none).
-
-    Prose examples become asserts; ``>>>`` examples are run by doctest.
+    Prose examples of function ``name`` (``f(3) == 6``) become asserts; every ``>>>`` example written in a
+    triple-quoted string anywhere in ``source`` (docstrings, notes) is run by doctest.
     """
-    asserts = example_asserts(source, name)
-    return (f"\n\n{asserts}\n" if asserts else "") + (DOCTEST if ">>>" in source else "")
+    asserts = example_asserts(source, name) if name else ""
+    return (f"\n\n{asserts}\n" if asserts else "") + _doctest_driver(source)
 
 
-def examples_hold(extra: str, run: Runner) -> Callable[[str], str | None]:
-    """A check: the candidate file plus ``extra`` runs cleanly in the sandbox ``run``."""
-    return lambda source: None if run(source + extra) is not None else "it fails the docstring's examples"
+def _doctest_driver(source: str) -> str:
+    """Runs the ``>>>`` examples in ``source``'s triple-quoted strings; exit 1 when one fails ('' if none)."""
+    notes = "\n".join(m[1] for m in re.findall(r'("""|\'\'\')(.*?)\1', source, re.S) if ">>>" in m[1])
+    if not notes:
+        return ""
+    return (
+        "\n\nimport doctest as _doctest, sys as _sys\n"
+        f"_test = _doctest.DocTestParser().get_doctest({notes!r}, dict(globals()), 'examples', None, 0)\n"
+        "_runner = _doctest.DocTestRunner(optionflags=_doctest.ELLIPSIS | _doctest.NORMALIZE_WHITESPACE)\n"
+        "_runner.run(_test)\n"
+        "_sys.exit(1 if _runner.failures else 0)\n"
+    )
+
+
+def examples_check(extra: str, run: Runner) -> Check:
+    """A check: the candidate file plus ``extra`` (the user's examples) runs cleanly in the sandbox ``run``.
+
+    A failure says why in the last line of the program's standard error (repair feeds it back to the model).
+    """
+
+    def check(source: str) -> str | None:
+        result = run(source + extra)
+        if result.passed:
+            return None
+        last = result.stderr.strip().split("\n")[-1:] or [result.status]
+        return f"it fails the examples ({(last[0] or result.status)[:200]})"
+
+    return check
 
 
 _EXAMPLE = re.compile(

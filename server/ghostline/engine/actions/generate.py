@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ghostline.config import CompletionSettings
-from ghostline.engine import completion
 from ghostline.engine.actions import verify
 from ghostline.engine.actions.edits import ActionFailed, Edit, line_ending
+from ghostline.engine.actions.examples import Check
 from ghostline.engine.actions.instructed import instructed_body
-from ghostline.engine.context import CompletionContext, ContextBuilder
-from ghostline.engine.document import Document, Pos
+from ghostline.engine.completion.context import CompletionContext, ContextBuilder
+from ghostline.engine.completion.generate import comment_token, generate
+from ghostline.engine.document import Document
 from ghostline.engine.text import to_bytes
 from ghostline.model.backend import Backend
 from ghostline.syntax.definitions import find_definitions
@@ -21,8 +22,6 @@ from ghostline.syntax.tree import parse
 
 SETTINGS = CompletionSettings(max_tokens=384, max_lines=60, max_latency_ms=600_000, cross_file_tokens=0)
 TEMPERATURES = (0.0, 0.6, 0.8, 0.8, 1.0)
-Check = Callable[[str], str | None]
-"""Runs a whole candidate file against the user's own examples (in a sandbox); why it fails, or None."""
 
 
 @dataclass(frozen=True)
@@ -50,14 +49,11 @@ def generate_at(
     nl = line_ending(doc.text)
     head = doc.text[: spot.offset] + nl + spot.indent
     future = Document(doc.uri, head + doc.text[spot.offset :], doc.version, doc.language, "utf-32")
-    pos = future.position_at(len(head))
-    ctx = dataclasses.replace(ContextBuilder().build(future, pos, settings, []), mode="multi")
+    ctx = dataclasses.replace(ContextBuilder().build(future, len(head), settings, []), mode="multi")
     fallback: Edit | None = None
     reason = "the model wrote no code"
     temperatures = TEMPERATURES[: max(samples, 1)]
-    texts = _texts(
-        doc, spot, backend, ctx, future.text, settings, should_stop, temperatures, check is not None
-    )
+    texts = _texts(doc, spot, backend, ctx, settings, should_stop, temperatures, check is not None)
     for text in texts:
         if should_stop():
             raise InterruptedError("cancelled")
@@ -87,7 +83,6 @@ def _texts(
     spot: Spot,
     backend: Backend,
     ctx: CompletionContext,
-    text: str,
     settings: CompletionSettings,
     should_stop: Callable[[], bool],
     temperatures: tuple[float, ...],
@@ -96,19 +91,17 @@ def _texts(
     """Candidates, made one at a time: the engine's samples, then (checked Python) an instructed rewrite."""
     for temperature in temperatures:
         deadline = time.perf_counter() + settings.max_latency_ms / 1000
-        yield completion.generate(backend, ctx, text, settings, should_stop, deadline, temperature).text
+        yield generate(backend, ctx, settings, should_stop, deadline, temperature).text
     if checked and doc.language == "python":
         yield instructed_body(doc, spot.offset, backend, should_stop)
 
 
-def spot_after_comment(doc: Document, pos: Pos) -> Spot | None:
-    """Below the block of line comments at ``pos`` when nothing implements it yet."""
+def spot_after_comment(doc: Document, offset: int) -> Spot | None:
+    """Below the block of line comments at ``offset`` when nothing implements it yet."""
     if doc.language is None:
         return None
-    from ghostline.engine.completion import comment_token
-
     token = comment_token(doc.language)
-    row = pos.line
+    row = doc.row_of(offset)
     if not doc.line(row).lstrip().startswith(token):
         return None
     while doc.line(row + 1).lstrip().startswith(token):
@@ -117,30 +110,25 @@ def spot_after_comment(doc: Document, pos: Pos) -> Spot | None:
     following = doc.line(row + 1)
     if row + 1 < doc.line_count and following.strip() and len(_indent_of(following)) >= len(indent):
         return None  # code follows right below: it is a comment about that code
-    end = doc.offset_at(Pos(row, len(doc.line(row)) * 2))
-    return Spot(end, indent)
+    return Spot(doc.line_start(row) + len(doc.line(row)), indent)
 
 
 def _indent_of(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def spot_after_docstring(doc: Document, pos: Pos) -> Spot | None:
+def spot_after_docstring(doc: Document, offset: int) -> Spot | None:
     """Below the docstring of a Python function whose body is only that docstring (or ``...``/``pass``)."""
-    from ghostline.engine.actions.docstring import target_at
-
-    target = target_at(doc, pos)
-    if doc.language != "python" or target is None or target.definition.kind == "class":
+    d = doc.definition_at(offset)
+    if doc.language != "python" or d is None or d.kind == "class":
         return None
-    d = target.definition
     if d.doc is None or d.body is None:
         return None
     rest = [n for n in d.body.named_children if n.type != "comment" and n.start_byte > d.doc.end_byte]
     if any(not _is_stub(n.text) for n in rest):
         return None
-    row, column = d.doc.end_point
-    end = doc.offset_at(doc.position_of_point(row, column))
-    line = doc.line(doc.position_at(end).line)
+    end = doc.offset_of_point(*d.doc.end_point)
+    line = doc.line(doc.row_of(end))
     return Spot(end, _indent_of(line))
 
 

@@ -10,8 +10,7 @@ from ghostline.engine.actions import verify
 from ghostline.engine.actions.chat import ask_for_code, fence_name
 from ghostline.engine.actions.edits import ActionFailed, Edit, line_ending, minimal_edit, reindent
 from ghostline.engine.actions.fill import infill_line
-from ghostline.engine.document import Document, Pos
-from ghostline.engine.text import index_of_byte, to_bytes
+from ghostline.engine.document import Document
 from ghostline.model.backend import Backend
 from ghostline.syntax.definitions import find_definitions
 
@@ -39,7 +38,7 @@ def span_for(doc: Document, problem: Problem) -> tuple[int, int]:
     text = doc.text
     paragraph = _paragraph(text, problem)
     if doc.syntax is not None and doc.language is not None:
-        lo, hi = len(to_bytes(text[: problem.start])), len(to_bytes(text[: problem.end]))
+        lo, hi = doc.byte_at(problem.start), doc.byte_at(problem.end)
         around = [
             d.node
             for d in find_definitions(doc.language, doc.syntax.root)
@@ -48,7 +47,7 @@ def span_for(doc: Document, problem: Problem) -> tuple[int, int]:
         if around:
             node = max(around, key=lambda n: n.start_byte)
             unit = _whole_lines(
-                text, index_of_byte(text, node.start_byte), index_of_byte(text, node.end_byte)
+                text, doc.offset_of_point(*node.start_point), doc.offset_of_point(*node.end_point)
             )
             inside = unit[0] <= paragraph[0] and paragraph[1] <= unit[1] and paragraph != unit
             if node.end_point[0] - node.start_point[0] < MAX_UNIT_LINES and not inside:
@@ -185,7 +184,7 @@ def _line_infills(
 def _code_of_line(doc: Document, row: int) -> tuple[int, int]:
     """The offsets of line ``row`` without its indentation."""
     line = doc.line(row)
-    line_start = doc.offset_at(Pos(row, 0))
+    line_start = doc.line_start(row)
     return line_start + len(line) - len(line.lstrip()), line_start + len(line)
 
 

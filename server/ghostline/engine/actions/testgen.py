@@ -10,12 +10,11 @@ from urllib.parse import unquote, urlparse
 
 from ghostline.engine.actions import verify
 from ghostline.engine.actions.chat import ask_for_code, fence_name
-from ghostline.engine.actions.docstring import Target
 from ghostline.engine.actions.edits import ActionFailed, Edit, FileChange
 from ghostline.engine.document import Document
 from ghostline.engine.text import to_bytes
 from ghostline.model.backend import Backend
-from ghostline.syntax.definitions import find_definitions
+from ghostline.syntax.definitions import Definition, find_definitions
 from ghostline.syntax.tree import parse
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "package.json", ".git")
@@ -79,24 +78,24 @@ def _js_header(path: Path, test_path: Path, name: str, language: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def header_for(doc: Document, target: Target, test_path: Path) -> str:
+def header_for(doc: Document, d: Definition, test_path: Path) -> str:
     """The import lines a new test file starts with."""
-    path, name = file_path(doc.uri), target.definition.name
+    path, name = file_path(doc.uri), d.name
     if doc.language == "python":
         return f"import pytest\n\nfrom {python_module(path, project_root(path))} import {name}\n"
     return _js_header(path, test_path, name, doc.language or "javascript")
 
 
 def generate_tests(
-    doc: Document, target: Target, backend: Backend, should_stop: Callable[[], bool] = lambda: False
+    doc: Document, d: Definition, backend: Backend, should_stop: Callable[[], bool] = lambda: False
 ) -> FileChange:
     """The test file to create, or the tests to append to the existing one."""
     language = doc.language or "python"
     test_path = test_file_for(file_path(doc.uri), language)
     existing = test_path.read_text(encoding="utf-8") if test_path.is_file() else ""
-    header = header_for(doc, target, test_path)
-    code = (target.definition.node.text or b"").decode("utf-8", "replace")
-    name = target.definition.name
+    header = header_for(doc, d, test_path)
+    code = (d.node.text or b"").decode("utf-8", "replace")
+    name = d.name
     framework = "pytest" if language == "python" else "the project's test framework"
     user = (
         f"Write {framework} unit tests for `{name}`. It is imported like this:\n```{fence_name(language)}\n"

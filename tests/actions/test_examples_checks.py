@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from ghostline.engine.actions.examples import example_asserts
-from ghostline.eval.engine_solvers import stated_examples_check
+from ghostline.engine.actions.examples import Check, example_asserts, examples_check, stated_examples
+from ghostline.sandbox import run_program
+
+
+def stated_examples_check(source: str) -> Check | None:
+    extra = stated_examples(source)
+    return examples_check(extra, run_program) if extra else None
+
 
 PROGRAM = '''
 def double(n):

@@ -6,7 +6,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 
-from ghostline.engine.scheduler import Scheduler
+from ghostline.engine.completion.scheduler import Scheduler
 
 
 async def test_newer_request_stops_the_running_job_within_its_next_check() -> None:

@@ -7,12 +7,11 @@ import difflib
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from lsprotocol import types
 
 from ghostline.engine.document import Document, Pos
-from ghostline.lsp.client import HarnessClient
+from ghostline.harness.client import HarnessClient
 
 SAMPLE = '''"""A sample with a mistake, as a user might leave it mid-edit."""
 
@@ -74,7 +73,7 @@ async def _show_repair(harness: HarnessClient, uri: str, text: str, found: list[
     if not found:
         return
     print('Quick fix "Fix with Ghostline" (verified: it parses and compiles before it is offered):')
-    if (await _wait_model(harness)).state != "ready":
+    if (await harness.wait_model()).state != "ready":
         print("  (model not available)")
         return
     await _run_action(harness, uri, text, found[0].range.start, found[:1], "Fix with Ghostline")
@@ -131,7 +130,7 @@ def apply_lsp_edits(text: str, edits: list[types.TextEdit]) -> str:
 
 async def _show_completion(harness: HarnessClient, path: Path) -> None:
     print("Inline completion (ghost text) with the default model:")
-    state = await _wait_model(harness)
+    state = await harness.wait_model()
     if state.state != "ready":
         print(f"  model not available: {state.message}")
         return
@@ -139,29 +138,13 @@ async def _show_completion(harness: HarnessClient, path: Path) -> None:
     line = COMPLETION_SAMPLE.count("\n")
     col = len(COMPLETION_SAMPLE.rsplit("\n", 1)[-1])
     started = time.perf_counter()
-    result = await harness.client.text_document_inline_completion_async(
-        types.InlineCompletionParams(
-            text_document=types.TextDocumentIdentifier(uri),
-            position=types.Position(line, col),
-            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
-        )
-    )
+    ghost = await harness.inline_completion(uri, line, col, invoked=True) or "(no suggestion)"
     ms = (time.perf_counter() - started) * 1000
-    items = list(result.items) if isinstance(result, types.InlineCompletionList) else []
-    ghost = str(items[0].insert_text) if items else "(no suggestion)"
     for text_line in COMPLETION_SAMPLE.split("\n")[:-1]:
         print(f"    {text_line}")
     print(
         f"    {COMPLETION_SAMPLE.rsplit(chr(10), 1)[-1]}\x1b[2m{ghost}\x1b[0m   <- ghost text ({ms:.0f} ms)"
     )
-
-
-async def _wait_model(harness: HarnessClient) -> Any:
-    while True:
-        state = await harness.client.protocol.send_request_async("ghostline/modelInfo", None)
-        if state.state in ("ready", "error", "off"):
-            return state
-        await asyncio.sleep(0.2)
 
 
 def _show_diagnostics(name: str, text: str, diagnostics: Sequence[types.Diagnostic]) -> None:

@@ -64,6 +64,12 @@ class Scheduler:
             return None
         return result
 
+    def forget(self, key: str) -> None:
+        """Drop what is kept for ``key`` (its running job, if any, is told to stop)."""
+        self._latest.pop(key, None)
+        if (running := self._stops.pop(key, None)) is not None:
+            running.set()
+
     def stop_all(self) -> None:
         """Tell every running job to stop."""
         for stop in self._stops.values():

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ghostline.config import CompletionSettings
-from ghostline.engine import completion
-from ghostline.engine.cache import SuggestionCache
-from ghostline.engine.completion import Suggestion
-from ghostline.engine.context import ContextBuilder
-from ghostline.engine.document import Document, Pos
-from ghostline.engine.scheduler import Scheduler
+from ghostline.engine.completion.cache import SuggestionCache
+from ghostline.engine.completion.context import ContextBuilder
+from ghostline.engine.completion.generate import Suggestion, generate, prompt_for
+from ghostline.engine.completion.scheduler import Scheduler
+from ghostline.engine.document import Document
 from ghostline.model.backend import Backend
 from ghostline.model.errors import ModelError
 
@@ -56,26 +55,29 @@ class CompletionService:
         self._background: set[asyncio.Future[Any]] = set()
 
     async def complete(
-        self, doc: Document, pos: Pos, backend: Backend, settings: CompletionSettings, others: list[Document]
+        self,
+        doc: Document,
+        offset: int,
+        backend: Backend,
+        settings: CompletionSettings,
+        others: list[Document],
     ) -> Suggestion | None:
-        """A suggestion at ``pos``; None when a newer request replaced this one."""
+        """A suggestion at string index ``offset``; None when a newer request replaced this one."""
         self.counters.requests += 1
-        offset = doc.offset_at(pos)
         text, version = doc.text, doc.version
         before, after = text[:offset], text[offset:]
         ticket = self.scheduler.take_ticket(doc.uri)
         if (hit := self.cache.lookup(doc.uri, before, after)) is not None:
             self.counters.cache_hits += 1
             return Suggestion(hit, offset, backend.facts.name, cached=True)
-        ctx = self.builder.build(doc, pos, settings, others)
+        ctx = self.builder.build(doc, offset, settings, others)
         if ctx.mode == "none":
             self.counters.skipped += 1
             return Suggestion("", offset, backend.facts.name)
         deadline = time.perf_counter() + settings.max_latency_ms / 1000
-        prompt = completion.prompt_for(backend, ctx)
 
         def job(should_stop: Callable[[], bool]) -> Suggestion:
-            return completion.generate(backend, ctx, text, settings, should_stop, deadline)
+            return generate(backend, ctx, settings, should_stop, deadline)
 
         result = await self.scheduler.run(doc.uri, ticket, settings.debounce_ms, job)
         if result is None or doc.version != version:
@@ -87,7 +89,7 @@ class CompletionService:
         self.counters.last_generated_tokens = result.stats.generated_tokens
         self.counters.last_engine_ms = result.latency_ms
         self.counters.last_model_ms = result.stats.total_ms
-        self.counters.last_prompt = prompt
+        self.counters.last_prompt = result.prompt
         if not result.text:
             self.counters.empty += 1
             return result
@@ -97,14 +99,19 @@ class CompletionService:
         return result
 
     def warm(
-        self, doc: Document, pos: Pos, backend: Backend, settings: CompletionSettings, others: list[Document]
+        self,
+        doc: Document,
+        offset: int,
+        backend: Backend,
+        settings: CompletionSettings,
+        others: list[Document],
     ) -> None:
-        """Evaluate the prompt for ``pos`` in the background; any newer request (any document) stops it."""
+        """Evaluate the prompt for ``offset`` in the background; any newer request (any document) stops it."""
         if not settings.warmup:
             return
         ticket = self.scheduler.take_ticket(doc.uri)
-        ctx = self.builder.build(doc, pos, settings, others)
-        prompt = completion.prompt_for(backend, ctx)
+        ctx = self.builder.build(doc, offset, settings, others)
+        prompt = prompt_for(backend, ctx)
 
         def job(should_stop: Callable[[], bool]) -> None:
             try:
@@ -131,22 +138,25 @@ class CompletionService:
         if not self.scheduler.is_latest(doc.uri, ticket):
             return
         future = Document(doc.uri, before + shown + after, doc.version, doc.language, doc.encoding)
-        pos = future.position_at(len(before) + len(shown))
-        ctx = self.builder.build(future, pos, settings, others)
+        ctx = self.builder.build(future, len(before) + len(shown), settings, others)
         deadline = time.perf_counter() + settings.max_latency_ms / 1000
 
         def stale() -> bool:  # any newer request, for any document, wins over a guess
             return self.scheduler.newest != ticket
 
         try:
-            result = await asyncio.to_thread(
-                completion.generate, backend, ctx, future.text, settings, stale, deadline
-            )
+            result = await asyncio.to_thread(generate, backend, ctx, settings, stale, deadline)
         except ModelError:  # unloaded meanwhile
             return
         if result.text and not stale():
             self.counters.prefetches += 1
             self.cache.put(before + shown, after, result.text)
+
+    def forget(self, doc: Document) -> None:
+        """A document closed: drop everything kept for it (its text stays a recent cross-file source)."""
+        self.builder.forget(doc)
+        self.cache.forget(doc.uri)
+        self.scheduler.forget(doc.uri)
 
     def _spawn(self, coro: Awaitable[object]) -> None:
         task = asyncio.ensure_future(coro)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ghostline.engine.context import CompletionContext
+from ghostline.engine.completion.context import CompletionContext
 from ghostline.model.fim import FimFormat
 
 

@@ -216,9 +216,3 @@ def run_program(source: str, limits: Limits | None = None) -> RunResult:
     if code == 3 and "ghostline sandbox: setup failed" in tail:
         status = "error"
     return RunResult(status, code, tail, time.perf_counter() - start)
-
-
-def output_of(source: str) -> str | None:
-    """Run ``source`` under the default limits: its standard error when it exited cleanly, else None."""
-    result = run_program(source)
-    return result.stderr if result.passed else None

@@ -1,4 +1,4 @@
-"""One inline completion: context → prompt → streamed generation with stop rules → safe suggestion."""
+"""One model call for a completion: context → prompt → streamed generation with stop rules → safe text."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ghostline.config import CompletionSettings
-from ghostline.engine.context import CompletionContext
-from ghostline.engine.postprocess import StreamGuard, finalize
-from ghostline.engine.prompt import build_prompt, unheal
+from ghostline.engine.completion.context import CompletionContext
+from ghostline.engine.completion.finalize import finalize
+from ghostline.engine.completion.prompt import build_prompt, unheal
+from ghostline.engine.completion.stops import StreamGuard
 from ghostline.model.backend import Backend, GenerationStats
 from ghostline.model.errors import ModelError
 from ghostline.syntax import languages
@@ -27,6 +28,8 @@ class Suggestion:
     stats: GenerationStats = field(default_factory=GenerationStats)
     error: ModelError | None = None
     """Why the model gave nothing (a remote server went away or refused); the suggestion is then empty."""
+    prompt: str = ""
+    """The exact prompt the model was given ('' when it was not asked)."""
 
 
 def comment_token(language: str | None) -> str:
@@ -42,13 +45,12 @@ def prompt_for(backend: Backend, ctx: CompletionContext) -> str:
 def generate(
     backend: Backend,
     ctx: CompletionContext,
-    text: str,
     settings: CompletionSettings,
     should_stop: Callable[[], bool],
     deadline: float,
     temperature: float = 0.0,
 ) -> Suggestion:
-    """Run the model for ``ctx`` (the document's ``text`` is used to check the result's syntax)."""
+    """Run the model for ``ctx``; the result is checked merged into the document's text."""
     start = time.perf_counter()
     if ctx.mode == "none":
         return Suggestion("", ctx.offset, backend.facts.name)
@@ -59,8 +61,9 @@ def generate(
         return guard.done or should_stop() or time.perf_counter() > deadline
 
     stop = ["\n"] if ctx.mode == "single" else None  # end a single line in the worker, without another eval
+    prompt = prompt_for(backend, ctx)
     generation = backend.generate(
-        prompt_for(backend, ctx),
+        prompt,
         max_tokens=max_tokens,
         stop=stop,
         temperature=temperature,
@@ -71,9 +74,9 @@ def generate(
             guard.feed(piece)
     except ModelError as exc:  # nothing half-made is shown; the next request starts afresh
         latency = (time.perf_counter() - start) * 1000
-        return Suggestion("", ctx.offset, backend.facts.name, False, latency, generation.stats, exc)
+        return Suggestion("", ctx.offset, backend.facts.name, False, latency, generation.stats, exc, prompt)
     raw = unheal(ctx.line_before, guard.finish())
     line_after = ctx.suffix.split("\n", 1)[0]
-    safe = finalize(ctx.language, text, ctx.offset, raw, line_after)
+    safe = finalize(ctx.language, ctx.text, ctx.offset, raw, line_after, ctx.errors)
     latency = (time.perf_counter() - start) * 1000
-    return Suggestion(safe, ctx.offset, backend.facts.name, False, latency, generation.stats)
+    return Suggestion(safe, ctx.offset, backend.facts.name, False, latency, generation.stats, None, prompt)

@@ -8,10 +8,11 @@ from __future__ import annotations
 import pytest
 
 from ghostline.config import CompletionSettings
-from ghostline.engine.context import ContextBuilder
+from ghostline.engine.completion.context import ContextBuilder
+from ghostline.engine.completion.finalize import finalize
+from ghostline.engine.completion.prompt import unheal
+from ghostline.engine.completion.stops import StreamGuard
 from ghostline.engine.document import Document
-from ghostline.engine.postprocess import StreamGuard, finalize
-from ghostline.engine.prompt import unheal
 
 CASES = [
     # (name, file, document with █, raw model output, expected insertion)
@@ -132,12 +133,12 @@ def run_case(name: str, text_with_cursor: str, raw: str) -> str:
     offset = text_with_cursor.index("█")
     text = text_with_cursor.replace("█", "")
     doc = Document(name, text)
-    ctx = ContextBuilder().build(doc, doc.position_at(offset), CompletionSettings(), [])
+    ctx = ContextBuilder().build(doc, offset, CompletionSettings(), [])
     guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12)
     for ch in raw:  # streamed one character at a time
         guard.feed(ch)
     raw_text = unheal(ctx.line_before, guard.finish())  # as completion.generate does
-    return finalize(doc.language, text, offset, raw_text, ctx.suffix.split("\n", 1)[0])
+    return finalize(doc.language, text, offset, raw_text, ctx.suffix.split("\n", 1)[0], ctx.errors)
 
 
 @pytest.mark.parametrize(("title", "name", "text", "raw", "expected"), CASES, ids=[c[0] for c in CASES])
@@ -147,7 +148,7 @@ def test_rule(title: str, name: str, text: str, raw: str, expected: str) -> None
 
 def test_mode_none_in_the_middle_of_code() -> None:
     doc = Document("a.py", "value = compute(1) + other\n")
-    ctx = ContextBuilder().build(doc, doc.position_at(8), CompletionSettings(), [])
+    ctx = ContextBuilder().build(doc, 8, CompletionSettings(), [])
     assert ctx.mode == "none"
 
 
@@ -163,4 +164,4 @@ def test_mode_none_in_the_middle_of_code() -> None:
 def test_modes(text: str, mode: str) -> None:
     offset = text.index("█")
     doc = Document("a.py", text.replace("█", ""))
-    assert ContextBuilder().build(doc, doc.position_at(offset), CompletionSettings(), []).mode == mode
+    assert ContextBuilder().build(doc, offset, CompletionSettings(), []).mode == mode

@@ -7,9 +7,42 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from lsprotocol import types
+from pygls.lsp._base_client import BaseLanguageClient
 from pygls.lsp.client import LanguageClient
+
+
+def inline_params(uri: str, line: int, character: int, invoked: bool = False) -> types.InlineCompletionParams:
+    """An inline-completion request at a position (0-based, in the negotiated encoding).
+
+    ``invoked`` says the user asked for it explicitly (else the editor asked while the user typed).
+    """
+    kind = (
+        types.InlineCompletionTriggerKind.Invoked if invoked else types.InlineCompletionTriggerKind.Automatic
+    )
+    return types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri),
+        position=types.Position(line, character),
+        context=types.InlineCompletionContext(trigger_kind=kind),
+    )
+
+
+async def inline_items(
+    client: BaseLanguageClient, uri: str, line: int, character: int, invoked: bool = False
+) -> list[types.InlineCompletionItem]:
+    """The items the server answers an inline-completion request with."""
+    result = await client.text_document_inline_completion_async(inline_params(uri, line, character, invoked))
+    return list(result.items) if isinstance(result, types.InlineCompletionList) else list(result or [])
+
+
+async def inline_completion(
+    client: BaseLanguageClient, uri: str, line: int, character: int, invoked: bool = False
+) -> str:
+    """Ghost text at a position: the first item's text ('' when there is none)."""
+    items = await inline_items(client, uri, line, character, invoked)
+    return str(items[0].insert_text) if items else ""
 
 
 class HarnessClient:
@@ -72,6 +105,22 @@ class HarnessClient:
             self.client.exit(None)
         finally:
             await self.client.stop()  # type: ignore[no-untyped-call]
+
+    async def inline_completion(self, uri: str, line: int, character: int, invoked: bool = False) -> str:
+        """Ghost text at a position ('' when there is none)."""
+        return await inline_completion(self.client, uri, line, character, invoked)
+
+    async def request(self, method: str, params: object = None) -> Any:
+        """A Ghostline request (``ghostline/stats``, ``ghostline/modelInfo``) and its result."""
+        return await self.client.protocol.send_request_async(method, params)
+
+    async def wait_model(self) -> Any:
+        """Wait until the model is loaded, failed or off; its ``ghostline/modelInfo``."""
+        while True:
+            state = await self.request("ghostline/modelInfo")
+            if state.state in ("ready", "error", "off"):
+                return state
+            await asyncio.sleep(0.2)
 
     def open(self, path: Path, text: str | None = None, language_id: str = "") -> str:
         """Open a file (its text from disk unless given); returns its URI."""

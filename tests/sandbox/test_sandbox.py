@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ghostline.eval import sandbox
+from ghostline import sandbox
 from ghostline.eval.datasets import REPO_ROOT
 
 ISO = sandbox.isolation()

@@ -7,8 +7,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from ghostline.config import CompletionSettings
-from ghostline.engine.document import Document, Pos
-from ghostline.engine.text import to_bytes
+from ghostline.engine.document import Document
 from ghostline.syntax import cursor, languages
 
 CHARS_PER_TOKEN = 3.5
@@ -41,6 +40,10 @@ class CompletionContext:
     """The rest of the cursor's line and a few lines after it."""
     mode: str
     offset: int
+    text: str
+    """The whole document (the suggestion is checked merged into it)."""
+    errors: int = 0
+    """Syntax errors the document has already (counted on its live tree)."""
 
 
 @dataclass
@@ -63,23 +66,22 @@ class ContextBuilder:
         self.recent.append((doc.uri, doc.text))
 
     def build(
-        self, doc: Document, pos: Pos, settings: CompletionSettings, others: list[Document]
+        self, doc: Document, offset: int, settings: CompletionSettings, others: list[Document]
     ) -> CompletionContext:
-        """The context for a completion at ``pos``."""
-        offset = doc.offset_at(pos)
-        line = doc.position_at(offset).line
-        line_start = doc.offset_at(Pos(line, 0))
-        line_text = doc.line(line)
-        before, after = doc.text[line_start:offset], line_text[offset - line_start :]
+        """The context for a completion at string index ``offset`` of ``doc``."""
+        offset = max(0, min(offset, len(doc.text)))
+        line = doc.row_of(offset)
+        line_start = doc.line_start(line)
+        before, after = doc.text[line_start:offset], doc.line(line)[offset - line_start :]
         budget = int(settings.context_tokens * CHARS_PER_TOKEN)
         anchor = self._anchor(doc, line, budget * 3 // 4, settings, others)
-        window_start = doc.offset_at(Pos(anchor.line, 0))
-        mode = "single"
-        head = ""
+        window_start = doc.line_start(anchor.line)
+        mode, head, errors = "single", "", 0
         if doc.syntax is not None and doc.language is not None:
-            byte = len(to_bytes(doc.text[:offset]))
+            byte = doc.byte_at(offset)
             mode = cursor.completion_mode(doc.language, doc.syntax.root, byte, before, after)
             head = self._head(doc, window_start, byte)
+            errors = cursor.count_errors(doc.syntax.root)
         return CompletionContext(
             path=_path_of(doc.uri),
             language=doc.language,
@@ -90,6 +92,8 @@ class ContextBuilder:
             suffix=_suffix(doc, offset, line, budget // 8),
             mode=mode,
             offset=offset,
+            text=doc.text,
+            errors=errors,
         )
 
     def _anchor(
@@ -98,7 +102,7 @@ class ContextBuilder:
         """Keep the window start until the prefix outgrows the budget, then move it forward a lot."""
         anchor = self._anchors.get(doc.uri)
         if anchor is not None and anchor.line <= line:
-            size = doc.offset_at(Pos(line, 0)) - doc.offset_at(Pos(anchor.line, 0))
+            size = doc.line_start(line) - doc.line_start(anchor.line)
             if size <= budget * 4 // 3:
                 return anchor
         start, size = line, 0
@@ -141,8 +145,8 @@ class ContextBuilder:
     def _head(self, doc: Document, window_start: int, byte: int) -> str:
         """Imports and the enclosing header that lie before the window (as text)."""
         assert doc.syntax is not None and doc.language is not None
-        source = to_bytes(doc.text)
-        start_byte = len(to_bytes(doc.text[:window_start]))
+        source = doc.source
+        start_byte = doc.byte_at(window_start)
         parts = [
             source[a:b].decode("utf-8", "replace")
             for a, b in cursor.import_ranges(doc.language, doc.syntax.root)
@@ -156,7 +160,7 @@ class ContextBuilder:
 
 def _suffix(doc: Document, offset: int, line: int, budget: int) -> str:
     end_line = min(line + 10, doc.line_count - 1)
-    text = doc.text[offset : doc.offset_at(Pos(end_line + 1, 0))]
+    text = doc.text[offset : doc.line_start(end_line + 1)]
     return text[:budget] if len(text) > budget else text
 
 

@@ -1,0 +1,86 @@
+"""Stop rules: when the streamed text of a suggestion is complete (a line, a block, the gap filled)."""
+
+from __future__ import annotations
+
+from ghostline.engine.completion.prompt import unheal
+
+CLOSING = ")]}"
+DEFINITIONS = ("def ", "async def ", "class ", "@", "function ", "fn ", "pub ", "func ", "impl ")
+OPENERS = (":", "{", "(", "[", "=>", "->", "do", "then")
+
+
+def indent_of(line: str) -> int:
+    """Width of a line's leading blanks."""
+    return len(line) - len(line.lstrip(" \t"))
+
+
+class StreamGuard:
+    """Fed the streamed text; decides when the suggestion is complete (then ``done`` is set)."""
+
+    def __init__(self, mode: str, line_before: str, suffix: str, max_lines: int) -> None:
+        self.mode = mode
+        self.base = indent_of(line_before) if line_before.strip() else len(line_before)
+        self.lead = len(line_before) if not line_before.strip() else -1
+        """On a blank line: its width, until the first written line shows the block's real indentation."""
+        self.opens_block = line_before.rstrip().endswith(OPENERS)
+        below = [ln for ln in suffix.split("\n")[1:] if ln.strip()]
+        self.below = {ln.rstrip() for ln in below[:3]}
+        """The next lines of code below the cursor: writing one of them again means the gap is filled."""
+        self.mid_block = bool(below) and indent_of(below[0]) >= self.base and not self.opens_block
+        """Code continues right below at this depth: a blank line written ends the insertion."""
+        self.below_indent = max(indent_of(below[0]), 1) if below else 1
+        """How far written lines may dedent: to the next line of code below, never to column 0 (from inside
+        a block the gap ends before the next top-level statement)."""
+        self.max_lines = max_lines
+        self.text = ""
+        self.done = False
+
+    def feed(self, piece: str) -> None:
+        """Add a streamed piece and re-check the stop rules."""
+        if self.done:
+            return
+        self.text += piece
+        if self.mode == "single":
+            if "\n" in self.text:
+                self.text = self.text.split("\n", 1)[0]
+                self.done = True
+            return
+        lines = self.text.split("\n")
+        for i, line in enumerate(lines[:-1]):
+            if self.lead >= 0 and line.strip():
+                # From a blank line the first line written sets the block's indentation (an empty
+                # function body at column 0 gets its statements indented; stop when they dedent).
+                # The prompt ends healed (without the line's blanks), so the model usually writes them again.
+                first = unheal(" " * self.lead, line) if i == 0 else line
+                self.base = max(self.base, indent_of(first) + (self.lead if i == 0 else 0))
+                self.lead = -1
+                continue
+            ended = self.mid_block and not line.strip() and any(x.strip() for x in lines[:i])
+            if i > 0 and (cut := 0 if ended else self._cut_before(line)) is not None:
+                self.text = "\n".join(lines[: i + cut])
+                self.done = True
+                return
+            if i + 1 >= self.max_lines:
+                self.text = "\n".join(lines[: i + 1])
+                self.done = True
+                return
+
+    def _cut_before(self, line: str) -> int | None:
+        """None to keep going; 0 to stop before ``line``, 1 to stop after it."""
+        if not line.strip():
+            return None
+        if line.rstrip() in self.below:
+            return 0  # it started repeating the code below the cursor
+        indent = indent_of(line)
+        if indent < self.base and line.lstrip().startswith(DEFINITIONS):
+            return 0  # a new definition outside the block: not part of this gap
+        if indent < min(self.base, self.below_indent) or (self.opens_block and indent <= self.base):
+            return 1 if line.strip()[0] in CLOSING and indent == self.base else 0
+        return None
+
+    def finish(self) -> str:
+        """The text once the stream ended (a last unterminated line is checked too)."""
+        if not self.done and self.mode == "multi":
+            self.feed("\n")
+            self.text = self.text.rstrip("\n") if not self.done else self.text
+        return self.text

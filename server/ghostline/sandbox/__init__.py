@@ -1,0 +1,9 @@
+"""The sandbox: untrusted Python (code a model wrote) run in a subprocess with every isolation this OS allows.
+
+A leaf of the package: it imports nothing from Ghostline. ``run_program`` runs a source and says how it
+ended; ``protections`` says what is enforced here.
+"""
+
+from ghostline.sandbox.run import Isolation, Limits, RunResult, isolation, protections, run_program
+
+__all__ = ["Isolation", "Limits", "RunResult", "isolation", "protections", "run_program"]

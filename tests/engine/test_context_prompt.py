@@ -1,0 +1,80 @@
+"""What the model sees: the context builder's window, head and snippets, and the prompt's layout."""
+
+from __future__ import annotations
+
+from ghostline.config import CompletionSettings
+from ghostline.engine.completion.context import ContextBuilder
+from ghostline.engine.completion.generate import prompt_for
+from ghostline.engine.completion.prompt import build_prompt, healed, unheal
+from ghostline.engine.document import Document
+from ghostline.model import fim
+from ghostline.model.fake import FakeBackend
+
+QWEN = fim.by_name("qwen")
+SETTINGS = CompletionSettings(context_tokens=64, cross_file_tokens=64)
+BODY = "".join(f"    step_{i} = {i}\n" for i in range(40))
+SOURCE = f"import os\n\n\ndef run(path):\n{BODY}    return pa\n\n\nprint(run('.'))\n"
+CURSOR = SOURCE.index("    return pa") + len("    return pa")
+HELPER = "def step_helper(step_30, step_31):\n    return step_32 + step_33\n"
+
+
+def test_the_window_starts_before_the_cursor_and_imports_and_header_come_first() -> None:
+    doc = Document("file:///p/a.py", SOURCE)
+    ctx = ContextBuilder().build(doc, CURSOR, SETTINGS, [])
+    assert ctx.line_before == "    return pa" and ctx.suffix.startswith("\n\n\nprint(run('.'))")
+    assert SOURCE[: CURSOR - len(ctx.line_before)].endswith(ctx.prefix)
+    assert not ctx.prefix.startswith("import os")  # the window is smaller than the file
+    assert ctx.head == "import os\ndef run(path):\n"  # so the imports and the enclosing header come first
+    assert ctx.mode == "single" and ctx.offset == CURSOR and ctx.errors == 0
+
+
+def test_the_window_start_stays_put_while_typing() -> None:
+    doc, builder = Document("file:///p/a.py", SOURCE), ContextBuilder()
+    first = builder.build(doc, CURSOR, SETTINGS, [])
+    pos = doc.position_at(CURSOR)
+    doc.apply_change("th", pos, pos)
+    doc.reparse()
+    second = builder.build(doc, CURSOR + 2, SETTINGS, [])
+    assert second.prefix == first.prefix and second.head == first.head  # the prompt's start is stable
+    assert second.line_before == "    return path"
+
+
+def test_snippets_come_from_other_documents_of_the_language_that_share_words() -> None:
+    other = Document("file:///p/helpers.py", HELPER)
+    unrelated = Document("file:///p/notes.md", "step_1 step_2 step_3")
+    doc = Document("file:///p/a.py", SOURCE)
+    ctx = ContextBuilder().build(doc, CURSOR, SETTINGS, [other, unrelated])
+    assert [s.path for s in ctx.snippets] == ["helpers.py"]
+
+
+def test_the_fim_prompt_keeps_the_stable_parts_first_and_heals_the_line() -> None:
+    doc = Document("file:///p/a.py", SOURCE)
+    other = Document("file:///p/helpers.py", HELPER)
+    ctx = ContextBuilder().build(doc, CURSOR, SETTINGS, [other])
+    assert QWEN is not None
+    prompt = build_prompt(ctx, QWEN)
+    assert prompt.startswith("<|file_sep|>helpers.py\ndef step_helper")
+    assert "<|file_sep|>a.py\n<|fim_prefix|>import os\ndef run(path):\n" in prompt
+    assert prompt.endswith("<|fim_middle|>    return pa")
+    assert prompt == prompt_for(FakeBackend(fim=QWEN), ctx)
+
+
+def test_without_fim_the_snippets_are_comments_and_the_prompt_ends_at_the_cursor() -> None:
+    doc = Document("file:///p/a.py", SOURCE)
+    other = Document("file:///p/helpers.py", HELPER)
+    ctx = ContextBuilder().build(doc, CURSOR, SETTINGS, [other])
+    prompt = build_prompt(ctx, None, "#")
+    assert prompt.startswith("# from helpers.py:\n# def step_helper(step_30, step_31):\n")
+    assert prompt.endswith("    return pa") and "<|fim" not in prompt
+
+
+def test_healing_takes_blanks_off_the_prompt_and_unheal_off_the_answer() -> None:
+    assert healed("    return ") == "    return"
+    assert unheal("    return ", " x + 1") == "x + 1"
+    assert unheal("    return", " x + 1") == " x + 1"
+
+
+def test_the_context_counts_the_documents_syntax_errors_from_its_live_tree() -> None:
+    doc = Document("file:///p/b.py", "x = (\n\ny = \n")
+    ctx = ContextBuilder().build(doc, len("x = (\n\ny = "), SETTINGS, [])
+    assert ctx.errors >= 1

@@ -1,0 +1,93 @@
+"""The completion service with a scripted backend: cache, latest-wins, prefetch, the latency budget."""
+
+from __future__ import annotations
+
+import asyncio
+
+from ghostline.config import CompletionSettings
+from ghostline.engine.completion.service import CompletionService
+from ghostline.engine.document import Document
+from ghostline.model import fim
+from ghostline.model.fake import FakeBackend
+
+QWEN = fim.by_name("qwen")
+QUICK = CompletionSettings(debounce_ms=0, prefetch=False, warmup=False, max_latency_ms=10_000)
+SOURCE = "def greet(name):\n    return \n"
+CURSOR = SOURCE.index("return ") + len("return ")
+
+
+def doc_with(text: str = SOURCE, uri: str = "file:///p/a.py") -> Document:
+    return Document(uri, text, 1, "python")
+
+
+def type_into(doc: Document, offset: int, text: str) -> None:
+    pos = doc.position_at(offset)
+    doc.apply_change(text, pos, pos)
+    doc.reparse()
+    doc.version += 1
+
+
+async def test_a_suggestion_then_typing_it_is_served_from_the_cache() -> None:
+    service, backend, doc = CompletionService(), FakeBackend(['"Hello, " + name'], fim=QWEN), doc_with()
+    first = await service.complete(doc, CURSOR, backend, QUICK, [])
+    assert first is not None and first.text == '"Hello, " + name' and not first.cached
+    assert service.counters.model_calls == 1 and service.counters.last_prompt == backend.prompts[0]
+    type_into(doc, CURSOR, '"Hel')
+    rest = await service.complete(doc, CURSOR + 4, backend, QUICK, [])
+    assert rest is not None and rest.cached and rest.text == 'lo, " + name'
+    assert len(backend.prompts) == 1 and service.counters.cache_hits == 1
+
+
+async def test_a_newer_request_supersedes_the_running_one() -> None:
+    backend = FakeBackend(["name.upper() + '!'"], fim=QWEN, piece_chars=1, delay_s=0.02)
+    service, doc = CompletionService(), doc_with()
+    older = asyncio.ensure_future(service.complete(doc, CURSOR, backend, QUICK, []))
+    await asyncio.sleep(0.05)  # the older one is generating
+    newer = await service.complete(doc, CURSOR, backend, QUICK, [])
+    assert await older is None  # superseded: no answer to show
+    assert newer is not None and newer.text == "name.upper() + '!'"
+    assert service.counters.superseded == 1
+
+
+async def test_the_budget_cuts_a_slow_generation_to_what_is_safe() -> None:
+    backend = FakeBackend(["name.strip().title() + ' is here'"], fim=QWEN, piece_chars=1, delay_s=0.01)
+    budget = CompletionSettings(debounce_ms=0, prefetch=False, warmup=False, max_latency_ms=100)
+    result = await CompletionService().complete(doc_with(), CURSOR, backend, budget, [])
+    assert result is not None and result.stats.stopped_by == "should_stop"
+    assert result.stats.generated_tokens < len(backend.tokenize("name.strip().title() + ' is here'"))
+    assert "name.strip().title() + ' is here'".startswith(result.text)  # what was safe of it, maybe nothing
+
+
+async def test_prefetch_fills_the_cache_for_after_acceptance() -> None:
+    backend = FakeBackend(["total = 0", " + 1"], fim=QWEN)
+    service = CompletionService()
+    doc = doc_with("def total(values):\n    \n")
+    cursor = doc.text.index("\n    ") + 5
+    settings = CompletionSettings(debounce_ms=0, prefetch=True, warmup=False, max_latency_ms=10_000)
+    shown = await service.complete(doc, cursor, backend, settings, [])
+    assert shown is not None and shown.text == "total = 0"
+    for _ in range(100):
+        if service.counters.prefetches:
+            break
+        await asyncio.sleep(0.01)
+    assert service.counters.prefetches == 1
+    type_into(doc, cursor, "total = 0")
+    after = await service.complete(doc, cursor + len("total = 0"), backend, settings, [])
+    assert after is not None and after.cached and after.text == " + 1"
+    assert len(backend.prompts) == 2  # the shown suggestion and the prefetch; the hit cost nothing
+
+
+async def test_no_suggestion_in_the_middle_of_code_and_no_model_call() -> None:
+    backend, service = FakeBackend(["x"], fim=QWEN), CompletionService()
+    doc = doc_with("value = compute(1) + other\n")
+    result = await service.complete(doc, 8, backend, QUICK, [])
+    assert result is not None and result.text == "" and backend.prompts == []
+    assert service.counters.skipped == 1
+
+
+async def test_forgetting_a_document_drops_its_state() -> None:
+    service, backend, doc = CompletionService(), FakeBackend(["name"], fim=QWEN), doc_with()
+    await service.complete(doc, CURSOR, backend, QUICK, [])
+    service.forget(doc)
+    assert doc.uri not in service.scheduler._latest and service.cache.lookup(doc.uri, "", "") is None
+    assert service.builder.recent[-1] == (doc.uri, doc.text)
