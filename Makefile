@@ -6,7 +6,17 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup models demo test lint typecheck bench clean editors-vscode vsix test-vscode test-clients
 
-setup: $(STAMP)
+setup: $(STAMP) sandbox-deps
+
+# bubblewrap isolates the sandbox that runs model-written code (SECURITY.md). Installed with root or
+# password-less sudo on Debian/Ubuntu; else a message only: the sandbox falls back to unshare meanwhile.
+.PHONY: sandbox-deps
+sandbox-deps:
+	@if command -v bwrap >/dev/null; then :; \
+	elif ! command -v apt-get >/dev/null; then echo "bubblewrap missing: install it (see SECURITY.md)"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
+	else echo "bubblewrap missing: run sudo apt-get install bubblewrap (see SECURITY.md)"; fi
 
 # The [tune] extra pins torch==2.13.0: pip prefers the CPU build (2.13.0+cpu) wherever one is on offer (a local
 # wheel folder, or TORCH_INDEX=--extra-index-url=https://download.pytorch.org/whl/cpu); plain PyPI has CUDA's.

@@ -11,10 +11,11 @@ from ghostline.commands import action, bench, check, complete, dataset, evaluate
 
 
 def _tcp_address(value: str) -> tuple[str, int]:
-    host, sep, port = value.rpartition(":")
-    if not sep or not port.isdigit():
-        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {value!r}")
-    return (host or "127.0.0.1", int(port))
+    """``PORT`` or ``HOST:PORT``; the host defaults to 127.0.0.1 (this machine only)."""
+    host, _, port = value.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected PORT or HOST:PORT, got {value!r}")
+    return (host.strip("[]") or "127.0.0.1", int(port))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,7 +26,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
-    serve.add_argument("--tcp", type=_tcp_address, metavar="HOST:PORT", help="listen on TCP instead")
+    serve.add_argument(
+        "--tcp",
+        type=_tcp_address,
+        metavar="[HOST:]PORT",
+        help="listen on TCP instead (host 127.0.0.1 unless given: local connections only); one client at a "
+        "time, each with a fresh session",
+    )
+    serve.add_argument("--once", action="store_true", help="with --tcp: exit when the first client leaves")
+    serve.add_argument(
+        "--max-frame-mb", type=int, default=64, metavar="N", help="refuse messages larger than N MiB (64)"
+    )
+    serve.add_argument(
+        "--loop-lag", action="store_true", help="measure how late the event loop runs (in ghostline/stats)"
+    )
     serve.add_argument(
         "--model", help="model preset, .gguf path or hf:OWNER/REPO/FILE (overrides model.name)"
     )
@@ -54,8 +68,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         from ghostline.lsp.app import serve
 
-        serve(args.tcp, model=args.model, adapter=args.adapter, no_model=args.no_model)
-        return 0
+        return serve(
+            args.tcp,
+            model=args.model,
+            adapter=args.adapter,
+            no_model=args.no_model,
+            once=args.once,
+            max_frame=max(args.max_frame_mb, 1) << 20,
+            loop_lag=args.loop_lag,
+        )
     if args.command == "demo":
         from ghostline.harness.demo import run_demo
 

@@ -7,6 +7,37 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
+MAX_THREADS = 256
+"""Upper bound of ``model.nThreads``: fixed (not this machine's core count) so that a settings file checks
+the same everywhere; it covers the largest common servers, and llama.cpp gains nothing from more threads."""
+
+
+@dataclass(frozen=True)
+class Range:
+    """The inclusive bounds of a numeric setting."""
+
+    low: int
+    high: int
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and self.low <= value <= self.high
+
+    def __str__(self) -> str:
+        return f"{self.low} to {self.high}"
+
+
+def ranged(default: int, low: int, high: int) -> Any:
+    """A dataclass field for an integer setting that must lie in ``low``..``high`` (inclusive)."""
+    if not low <= default <= high:
+        raise ValueError(f"default {default} is outside its own range {low} to {high}")
+    return field(default=default, metadata={"range": Range(low, high)})
+
+
+def range_of(f: dataclasses.Field[Any]) -> Range | None:
+    """The bounds declared on a settings field, if it has any."""
+    bounds = f.metadata.get("range")
+    return bounds if isinstance(bounds, Range) else None
+
 
 @dataclass(frozen=True)
 class DiagnosticsSettings:
@@ -14,9 +45,9 @@ class DiagnosticsSettings:
 
     enabled: bool = True
     """Publish tree-sitter syntax diagnostics."""
-    debounce_ms: int = 150
+    debounce_ms: int = ranged(150, 0, 5000)
     """Wait this long after the last change before publishing diagnostics."""
-    max_problems: int = 100
+    max_problems: int = ranged(100, 1, 10_000)
     """At most this many syntax problems per document."""
     ai: Literal["off", "onSave"] = "off"
     """AI review: on save, the model points out likely bugs in changed functions (Information, opt-in)."""
@@ -28,7 +59,7 @@ class ComplexitySettings:
 
     enabled: bool = True
     """Report functions whose cyclomatic complexity is above the threshold."""
-    threshold: int = 10
+    threshold: int = ranged(10, 1, 1000)
     """Functions above this complexity get an Information diagnostic on their name."""
 
 
@@ -42,15 +73,15 @@ class ModelSettings:
     """Preset name, a local ``.gguf`` path, or ``hf:OWNER/REPO/FILE.gguf``."""
     auto_pull: bool = True
     """Download the model on first start when it is missing."""
-    n_ctx: int = 4096
+    n_ctx: int = ranged(4096, 256, 131_072)
     """Context window in tokens."""
-    n_threads: int = 0
+    n_threads: int = ranged(0, 0, MAX_THREADS)
     """CPU threads for inference (0: all physical cores)."""
-    n_gpu_layers: int = -1
+    n_gpu_layers: int = ranged(-1, -1, 1000)
     """Layers to offload to the GPU (-1: all when the build has CUDA or Metal, else none)."""
     flash_attn: bool = False
     """Use flash attention where the build supports it."""
-    seed: int = 0
+    seed: int = ranged(0, 0, 2**32 - 1)
     """Sampling seed."""
     adapter: str = ""
     """Path to a GGUF LoRA adapter to load on top of the model."""
@@ -68,7 +99,7 @@ class RemoteSettings:
     """Model name sent with each request (empty: the server's first model)."""
     api_key_env: str = ""
     """Name of the environment variable holding the API key (the key itself is never stored or logged)."""
-    timeout_ms: int = 10000
+    timeout_ms: int = ranged(10_000, 100, 600_000)
     """Connect timeout and the longest silence tolerated while a response streams."""
     verify_tls: bool = True
     """Check the server's TLS certificate for ``https://`` URLs."""
@@ -84,17 +115,17 @@ class CompletionSettings:
 
     enabled: bool = True
     """Offer inline completions."""
-    debounce_ms: int = 25
+    debounce_ms: int = ranged(25, 0, 5000)
     """Wait this long for more keystrokes before asking the model."""
-    max_latency_ms: int = 2000
+    max_latency_ms: int = ranged(2000, 50, 600_000)
     """Time budget per request; when it runs out the best text so far is returned."""
-    context_tokens: int = 1024
+    context_tokens: int = ranged(1024, 64, 32_768)
     """Token budget for the text around the cursor (prefix and suffix)."""
-    cross_file_tokens: int = 256
+    cross_file_tokens: int = ranged(256, 0, 8192)
     """Token budget for snippets from other open or recently edited documents (0: off)."""
-    max_tokens: int = 128
+    max_tokens: int = ranged(128, 1, 4096)
     """Most tokens generated for one suggestion."""
-    max_lines: int = 12
+    max_lines: int = ranged(12, 1, 200)
     """Most lines in a multi-line suggestion."""
     warmup: bool = True
     """Evaluate the prompt ahead of time when a document opens or the cursor moves to a new line."""
@@ -148,23 +179,27 @@ def _structure(cls: type[Any], raw: object, base: Any, path: str, problems: list
         current = getattr(base, f.name)
         if dataclasses.is_dataclass(current):
             values[f.name] = _structure(type(current), value, current, where + ".", problems)
-        elif (checked := _check(hints[f.name], value)) is not None:
+        elif (checked := _check(hints[f.name], value, range_of(f))) is not None:
             problems.append(f"{where}: {checked}; using {current!r}")
         else:
             values[f.name] = value
     return dataclasses.replace(base, **values)
 
 
-def _check(hint: Any, value: object) -> str | None:
-    """None when ``value`` fits the type, else why not."""
+def _check(hint: Any, value: object, bounds: Range | None = None) -> str | None:
+    """None when ``value`` fits the type (and the bounds, if any), else why not."""
     if get_origin(hint) is Literal:
         options = get_args(hint)
         return None if value in options else f"expected one of {', '.join(map(repr, options))}"
     if hint is bool:
         return None if isinstance(value, bool) else "expected true or false"
     if hint is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        return None if ok else "expected an integer"
+        if not isinstance(value, int) or isinstance(value, bool):  # floats too: 1e400 is inf, NaN no number
+            return f"expected an integer from {bounds}" if bounds else "expected an integer"
+        if bounds is not None and value not in bounds:
+            shown = f"{value}" if value.bit_length() <= 64 else "a number that large"
+            return f"{shown} is out of range (allowed: {bounds})"
+        return None
     if hint is float:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         return None if ok else "expected a number"
@@ -174,7 +209,10 @@ def _check(hint: Any, value: object) -> str | None:
 
 
 def describe() -> list[tuple[str, str, str]]:
-    """(dotted camelCase key, default, doc) for every leaf setting, for docs and ``--help``."""
+    """(dotted camelCase key, default, doc) for every leaf setting, for docs and ``--help``.
+
+    The doc of a numeric setting ends with its allowed range (``Range: 0 to 5000.``).
+    """
     out: list[tuple[str, str, str]] = []
     _describe(Settings, Settings(), "", out)
     return out
@@ -188,7 +226,25 @@ def _describe(cls: type[Any], obj: Any, prefix: str, out: list[tuple[str, str, s
         if dataclasses.is_dataclass(value):
             _describe(type(value), value, key + ".", out)
         else:
-            out.append((key, repr(value), docs.get(f.name, "")))
+            doc, bounds = docs.get(f.name, ""), range_of(f)
+            out.append((key, repr(value), f"{doc} Range: {bounds}." if bounds else doc))
+
+
+def ranges() -> dict[str, Range]:
+    """The allowed range of every numeric setting, by dotted camelCase key."""
+    out: dict[str, Range] = {}
+    _ranges(Settings, "", out)
+    return out
+
+
+def _ranges(cls: type[Any], prefix: str, out: dict[str, Range]) -> None:
+    hints = get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        hint, key = hints[f.name], prefix + camel(f.name)
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+            _ranges(hint, key + ".", out)
+        elif (bounds := range_of(f)) is not None:
+            out[key] = bounds
 
 
 def _field_docs(cls: type[Any]) -> dict[str, str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ghostline.engine.actions import catalog
+from ghostline.engine.actions.bounds import Problem
 from ghostline.engine.actions.edits import ActionFailed, apply, minimal_edit
-from ghostline.engine.actions.repair import Problem, repair, span_for
+from ghostline.engine.actions.repair import repair, span_for
 from ghostline.engine.diagnostics import syntax_findings
 from ghostline.engine.document import Document, Pos
 from ghostline.model import fim

@@ -75,6 +75,11 @@ class CodeServer:
     root: Path
     settings: dict[str, object]
     env: dict[str, str] = field(default_factory=dict)
+    machine_settings: dict[str, object] = field(default_factory=dict)
+    """Settings of scope ``machine-overridable`` (``ghostline.server.*``): code-server's extension host is a
+    remote one; it reads them from the machine's settings.json, never from the browser's user settings."""
+    workspace_trust: bool = False
+    """Leave Workspace Trust on (``security.workspace.trust.enabled`` in ``settings``): Restricted Mode."""
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
 
@@ -118,8 +123,13 @@ class CodeServer:
         user = self.root / "user-data" / "User"
         user.mkdir(parents=True, exist_ok=True)
         (user / "settings.json").write_text(json.dumps({**BASE_SETTINGS, **self.settings}, indent=1))
+        if self.machine_settings:
+            machine = self.root / "user-data" / "Machine"
+            machine.mkdir(parents=True, exist_ok=True)
+            (machine / "settings.json").write_text(json.dumps(self.machine_settings, indent=1))
         self.port = free_port()
-        flags = ["--disable-telemetry", "--disable-update-check", "--disable-workspace-trust"]
+        flags = ["--disable-telemetry", "--disable-update-check"]
+        flags += [] if self.workspace_trust else ["--disable-workspace-trust"]
         flags += ["--disable-getting-started-override", "--ignore-last-opened", "--auth", "none"]
         log = (self.root / "code-server.log").open("wb")
         self.proc = subprocess.Popen(

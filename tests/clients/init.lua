@@ -11,3 +11,20 @@ require('ghostline').setup({ settings = settings })
 -- One process group with Neovim, so that the test can stop the server even if Neovim hangs.
 vim.lsp.config('ghostline', { detached = false })
 vim.lsp.enable('ghostline')
+
+-- $GHOSTLINE_TEST_SELECT=1: vim.ui.select only records the question (in _G.ghostline_test_selects);
+-- the test answers it with _G.ghostline_test_answer(choice), the choice being an item or nil.
+if vim.env.GHOSTLINE_TEST_SELECT == '1' then
+  _G.ghostline_test_selects = {}
+  local waiting = {}
+  vim.ui.select = function(items, opts, on_choice)
+    local question = { prompt = opts.prompt, kind = opts.kind, items = items }
+    table.insert(_G.ghostline_test_selects, question)
+    table.insert(waiting, on_choice)
+  end
+  _G.ghostline_test_answer = function(choice)
+    local on_choice = assert(table.remove(waiting, 1), 'no question is open')
+    on_choice(choice)
+    return #waiting
+  end
+end

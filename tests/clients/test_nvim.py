@@ -76,39 +76,118 @@ def test_filetypes_cover_every_server_language() -> None:
         assert languages.detect(filetype, None) is not None, f"server does not know {filetype!r}"
 
 
-def test_server_command_prefers_the_project_venv(tmp_path: Path) -> None:
+def fake_server(project: Path, marker: Path, then: str = "") -> Path:
+    """A project ``.venv/bin/ghostline`` that writes ``marker`` when it runs (then runs ``then``)."""
+    script = project / ".venv" / "bin" / "ghostline"
+    script.parent.mkdir(parents=True)
+    script.write_text(f'#!/bin/sh\necho "$@" "safe=$PYTHONSAFEPATH" >> \'{marker}\'\n{then}\n')
+    script.chmod(0o755)
+    return script
+
+
+def test_server_command_runs_a_project_venv_only_once_trusted(tmp_path: Path) -> None:
     assert NVIM is not None
     project = tmp_path / "project"
-    (project / ".venv" / "bin").mkdir(parents=True)
-    script = project / ".venv" / "bin" / "ghostline"
-    script.write_text("#!/bin/sh\n")
-    script.chmod(0o755)
+    marker = tmp_path / "ran"
+    script = fake_server(project, marker)
     (project / "src").mkdir()
     on_path = tmp_path / "bin"
     on_path.mkdir()
     (on_path / "ghostline").write_text("#!/bin/sh\n")
     (on_path / "ghostline").chmod(0o755)
-    env = {**os.environ, "PATH": f"{on_path}:/usr/bin:/bin"}
+    env = {**os.environ, "PATH": f"{on_path}:/usr/bin:/bin", "XDG_STATE_HOME": str(tmp_path / "state")}
     lua = "local s = require('ghostline.server'); return { s.command(%s) }"
-    assert run_lua(NVIM, lua % json.dumps(str(project / "src")), env) == [[str(script), "serve"]]
+    src = json.dumps(str(project / "src"))
+    trust = f"require('ghostline.trust').set({json.dumps(str(project))}, %s)"
+    undecided = f"return require('ghostline.server').undecided({src})"
+    # a project's own server is code from the project: PATH until its folder is trusted
+    assert run_lua(NVIM, lua % src, env) == [[str(on_path / "ghostline"), "serve"]]
+    assert run_lua(NVIM, undecided, env) == {
+        "dir": str(project),
+        "exe": str(script),
+    }
+    assert run_lua(NVIM, lua % src, env, before=trust % "'trust'") == [[str(script), "serve"]]
+    assert run_lua(NVIM, lua % src, env) == [[str(script), "serve"]], "remembered"
+    trusted = json.loads((tmp_path / "state" / "nvim" / "ghostline" / "trust.json").read_text())
+    assert trusted["folders"] == {str(project.resolve()): "trust"}
+    assert run_lua(NVIM, lua % src, env, before=trust % "'deny'") == [[str(on_path / "ghostline"), "serve"]]
+    assert run_lua(NVIM, undecided, env) is None
     assert run_lua(NVIM, lua % json.dumps(str(tmp_path)), env) == [[str(on_path / "ghostline"), "serve"]]
-    nothing = run_lua(NVIM, lua % "nil", {**env, "PATH": "/usr/bin:/bin"})
+    bare = {**env, "PATH": "/usr/bin:/bin"}
+    untrusted = run_lua(NVIM, lua % src, bare, before=trust % "nil")
+    assert untrusted[0] is None and "is not trusted" in untrusted[1] and ":GhostlineTrust" in untrusted[1]
+    nothing = run_lua(NVIM, lua % "nil", bare)
     assert nothing[0] is None and "no server found" in nothing[1]
+    # a relative PATH entry ('.') is the project itself, not the user's PATH
+    (project / "ghostline").write_text("#!/bin/sh\n")
+    (project / "ghostline").chmod(0o755)
+    dot = run_lua(NVIM, lua % src, {**bare, "PATH": ".:/usr/bin:/bin"}, cwd=project)
+    assert dot[0] is None, dot
     override = "require('ghostline').setup({ cmd = { 'my-ghostline', 'serve' } })"
     assert run_lua(NVIM, lua % "nil", env, before=override) == [["my-ghostline", "serve"]]
+    assert not marker.exists()
+
+
+def test_untrusted_project_server_runs_only_after_the_user_trusts_it(tmp_path: Path) -> None:
+    """A repository with a `.venv/bin/ghostline` of its own: opening it asks first and runs nothing."""
+    assert NVIM is not None
+    project = tmp_path / "project"
+    marker = tmp_path / "ran"
+    real = Path(sys.executable).parent / "ghostline"
+    script = fake_server(project, marker, then=f"exec '{real}' serve --no-model")
+    (project / "pyproject.toml").write_text("")
+    first = project / "main.py"
+    first.write_text("x = 1\n")
+    env = {
+        **os.environ,
+        "PATH": "/usr/bin:/bin",  # no `ghostline` on PATH: only the project's own one could run
+        "PYTHONPATH": str(ROOT / "server"),
+        "GHOSTLINE_STATE_DIR": str(tmp_path / "ghostline-state"),
+        "GHOSTLINE_TEST_SELECT": "1",
+        **{f"XDG_{kind}_HOME": str(tmp_path / kind.lower()) for kind in ("CONFIG", "DATA", "STATE", "CACHE")},
+    }
+    asked = "return _G.ghostline_test_selects"
+    trust_file = tmp_path / "state" / "nvim" / "ghostline" / "trust.json"
+    clients = "return #vim.lsp.get_clients({ name = 'ghostline' })"
+    attached = "return #vim.lsp.get_clients({ bufnr = 0, name = 'ghostline' }) > 0"
+    with started(NVIM, tmp_path, [first], env) as nv:
+        questions = wait_for(lambda: nv.lua(asked), 20, "the trust question")
+        assert len(questions) == 1 and questions[0]["kind"] == "ghostline.trust", questions
+        assert str(project) in questions[0]["prompt"] and str(script) in questions[0]["prompt"], questions
+        assert "Trust this folder and start its server" in questions[0]["items"]
+        assert not marker.exists(), "the project's server ran before the user answered"
+        nv.lua("return _G.ghostline_test_answer('Not now')")
+        nv.send(f":edit {project / 'other.py'}<CR>")  # another buffer of the project: no new question
+        nv.lua("vim.wait(1500)")
+        assert not marker.exists(), "the project's server ran although the user said no"
+        assert nv.lua(clients) == 0 and len(nv.lua(asked)) == 1
+        assert not trust_file.exists(), "'not now' is not written down"
+        nv.send(":GhostlineTrust<CR>")
+        wait_for(lambda: len(nv.lua(asked)) == 2, 10, "the question again")
+        assert not marker.exists()
+        nv.lua("return _G.ghostline_test_answer('Trust this folder and start its server')")
+        wait_for(lambda: nv.lua(attached), 30, "the project's server to attach")
+        assert marker.read_text().split() == ["serve", "safe=1"]  # PYTHONSAFEPATH=1 as well
+    trusted = json.loads(trust_file.read_text())
+    assert trusted["folders"] == {str(project.resolve()): "trust"}
+    marker.unlink()
+    with started(NVIM, tmp_path, [first], env) as nv:  # remembered: runs without a question
+        wait_for(lambda: nv.lua(attached), 30, "the trusted project's server to attach")
+        assert len(nv.lua(asked)) == 0 and marker.exists()
 
 
 def test_plugin_sets_itself_up_and_keeps_the_users_options() -> None:
     assert NVIM is not None
     state = """return {
-      commands = { vim.fn.exists(':GhostlineToggle'), vim.fn.exists(':GhostlineStats') },
+      commands = { vim.fn.exists(':GhostlineToggle'), vim.fn.exists(':GhostlineStats'),
+        vim.fn.exists(':GhostlineTrust') },
       autocmds = vim.tbl_map(function(a) return a.event end,
         vim.api.nvim_get_autocmds({ group = 'ghostline' })),
       debounce = require('ghostline.config').options.debounce_ms,
       accept = require('ghostline.config').options.keymaps.accept,
     }"""
     plain = run_lua(NVIM, state)
-    assert plain["commands"] == [2, 2] and sorted(plain["autocmds"]) == ["LspAttach", "LspDetach"]
+    assert plain["commands"] == [2, 2, 2] and sorted(plain["autocmds"]) == ["LspAttach", "LspDetach"]
     assert (plain["debounce"], plain["accept"]) == (75, "<Tab>")
     mine = run_lua(
         NVIM, state, before="require('ghostline').setup({ debounce_ms = 5, keymaps = { accept = false } })"

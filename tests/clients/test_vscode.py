@@ -77,13 +77,12 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     # 2 cores shared with code-server and chromium (and, here, other jobs): give the model time to finish its
     # suggestion; when the budget runs out the server returns a cut one (users keep the 2 s default).
     settings = {
-        "ghostline.server.env": server_env,
         "ghostline.completion.maxLatencyMs": 15000,
         "ghostline.trace.server": "verbose",  # the LSP traffic lands in the artifacts (Ghostline Trace.log)
     }
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
-    cs = CodeServer(root, settings)
+    cs = CodeServer(root, settings, machine_settings={"ghostline.server.env": server_env})
     installed = cs.install(VSIX)
     assert "ghostline.ghostline@" in installed, installed
     try:
@@ -95,7 +94,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         collect_logs(root)
 
 
-def run_e2e(cs: CodeServer, ws: Path, root: Path) -> dict[str, Any]:
+def run_e2e(cs: CodeServer, ws: Path, root: Path, out: Path = ARTIFACTS, **extra: str) -> dict[str, Any]:
     env = {
         **os.environ,
         "PATH": f"{NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -105,8 +104,9 @@ def run_e2e(cs: CodeServer, ws: Path, root: Path) -> dict[str, Any]:
         "TYPED": TYPED,
         "DEF_LINE": str(UNDOCUMENTED_LINE),
         "CHROMIUM": chromium() or "chromium",
-        "OUT": str(ARTIFACTS),
+        "OUT": str(out),
         "XDG_TMP": str(root / "browser-xdg"),
+        **extra,
     }
     proc = subprocess.Popen(
         [str(NODE_BIN / "node"), str(EXTENSION / "test" / "e2e.js")], env=env, start_new_session=True
@@ -117,9 +117,9 @@ def run_e2e(cs: CodeServer, ws: Path, root: Path) -> dict[str, Any]:
         pass
     finally:
         kill_group(proc.pid)  # chromium too, even when the script hangs
-    out = ARTIFACTS / "results.json"
-    assert out.exists(), f"e2e.js wrote no results (exit {proc.returncode})"
-    results: dict[str, Any] = json.loads(out.read_text())
+    written = out / "results.json"
+    assert written.exists(), f"e2e.js wrote no results (exit {proc.returncode})"
+    results: dict[str, Any] = json.loads(written.read_text())
     return results
 
 
@@ -229,3 +229,188 @@ console.log(JSON.stringify([
     assert venv["command"] == str(ws / ".venv" / "bin" / "ghostline")
     assert on_path["command"] == str(bindir / "ghostline")
     assert missing is None
+
+
+def node_script(script: str) -> Any:
+    """Run a Node.js script against the compiled extension (out/); its JSON output."""
+    if not (EXTENSION / "out" / "locate.js").exists() or not (NODE_BIN / "node").exists():
+        pytest.skip("extension not built: run `make vsix`")
+    out = subprocess.run([str(NODE_BIN / "node"), "-e", script], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def executable(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_untrusted_workspace_never_runs_its_own_server(tmp_path: Path) -> None:
+    """locate.js in Restricted Mode: nothing inside the workspace runs, whatever points at it; PATH does."""
+    ws, bindir, outside = tmp_path / "ws", tmp_path / "bin", tmp_path / "opt"
+    venv = executable(ws / ".venv" / "bin" / "ghostline")
+    executable(ws / ".venv" / "bin" / "python")
+    on_path = executable(bindir / "ghostline")
+    mine = executable(outside / "ghostline")
+    executable(ws / "ghostline")  # found through a relative PATH entry ('.': the workspace is the cwd)
+    executable(ws / "..x" / "ghostline")  # inside, though its relative path starts with '..'
+    (outside / "link").symlink_to(venv)  # a path outside that leads into the workspace
+    locate = json.dumps(str(EXTENSION / "out" / "locate.js"))
+    cases = {  # name: (command, pythonPath, PATH)
+        "venv": ("", "", [bindir]),
+        "venv-only": ("", "", []),
+        "workspace-folder-setting": ("${workspaceFolder}/.venv/bin/ghostline", "", [bindir]),
+        "relative-setting": (".venv/bin/ghostline", "", [bindir]),
+        "link-into-workspace": (str(outside / "link"), "", [bindir]),
+        "python-in-workspace": ("", "${workspaceFolder}/.venv/bin/python", [bindir]),
+        "activated-venv-on-path": ("", "", [ws / ".venv" / "bin", bindir]),
+        "relative-path-entry": ("", "", ["."]),
+        "dotdot-folder-on-path": ("", "", [ws / "..x"]),
+        "users-own-command": (str(mine), "", [bindir]),
+        "missing-absolute-command": ("/nonexistent/ghostline", "", [bindir]),
+    }
+    calls = ",\n".join(
+        f"{json.dumps(name)}: [true, false].map((trusted) => locateServer("
+        f"{{ command: {json.dumps(cmd)}, pythonPath: {json.dumps(py)} }}, [{json.dumps(str(ws))}], "
+        f"{json.dumps(os.pathsep.join(map(str, path)))}, trusted)?.command ?? null)"
+        for name, (cmd, py, path) in cases.items()
+    )
+    script = f"process.chdir({json.dumps(str(ws))});\nconst {{ locateServer }} = require({locate});\n"
+    script += f"console.log(JSON.stringify({{\n{calls}\n}}));"
+    found = node_script(script)
+    untrusted = {name: pair[1] for name, pair in found.items()}
+    assert untrusted == {
+        "venv": str(on_path),
+        "venv-only": None,
+        "workspace-folder-setting": str(on_path),
+        "relative-setting": str(on_path),
+        "link-into-workspace": str(on_path),
+        "python-in-workspace": str(on_path),
+        "activated-venv-on-path": str(on_path),
+        "relative-path-entry": None,
+        "dotdot-folder-on-path": None,
+        "users-own-command": str(mine),
+        "missing-absolute-command": "/nonexistent/ghostline",
+    }
+    trusted = {name: pair[0] for name, pair in found.items()}
+    assert trusted["venv"] == trusted["venv-only"] == str(venv), "a trusted workspace keeps its .venv"
+    assert trusted["workspace-folder-setting"] == trusted["relative-setting"] == str(venv)
+    assert trusted["python-in-workspace"] == str(ws / ".venv" / "bin" / "python")
+
+
+def test_untrusted_workspace_settings_do_not_pick_the_server(tmp_path: Path) -> None:
+    """settings.js, a stand-in ``vscode``: in Restricted Mode the user's values count, not the workspace's.
+
+    Those that decide what runs, what the server loads and where it sends code (package.json's list).
+    """
+    user = {"server.command": "/home/me/ghostline", "server.env": {"A": "1"}, "model.name": "smollm2-135m"}
+    workspace = {
+        "server.command": "./evil",
+        "server.pythonPath": "./python",
+        "server.args": ["--evil"],
+        "server.env": {"LD_PRELOAD": "./evil.so"},
+        "model.name": "./evil.gguf",
+        "model.adapter": "./evil-lora.gguf",
+        "model.nCtx": 1024,
+    }
+    settings = json.dumps(str(EXTENSION / "out" / "settings.js"))
+    script = f"""
+const Module = require('module');
+const user = {json.dumps(user)}, workspace = {json.dumps(workspace)};
+const defaults = {{ 'server.command': '', 'server.pythonPath': '', 'server.args': [], 'server.env': {{}},
+  'model.name': 'qwen2.5-coder-0.5b', 'model.adapter': '', 'model.nCtx': 4096 }};
+const layers = {{ defaultValue: defaults, globalValue: user, workspaceValue: workspace }};
+const config = (section) => {{
+  const prefix = section === 'ghostline.server' ? 'server.' : '';
+  const inspect = (key) => Object.fromEntries(Object.entries(layers).map(([n, l]) => [n, l[prefix + key]]));
+  const value = (full) => workspace[full] ?? user[full] ?? defaults[full];
+  const get = (key, fallback) => {{
+    const full = prefix + key;
+    if (full in defaults) return value(full) ?? fallback;
+    const keys = Object.keys(defaults).filter((k) => k.startsWith(full + '.')); // a whole section
+    return keys.length ? Object.fromEntries(keys.map((k) => [k.slice(full.length + 1), value(k)])) : fallback;
+  }};
+  return {{ get, inspect }};
+}};
+const vscode = {{ workspace: {{ isTrusted: false, getConfiguration: config }} }};
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {{
+  return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest);
+}};
+require.cache.vscode = {{ id: 'vscode', filename: 'vscode', loaded: true, exports: vscode }};
+const s = require({settings});
+console.log(JSON.stringify({{
+  untrusted: {{ launch: s.launchSettings(false), model: s.serverSettings(false).model }},
+  trusted: {{ launch: s.launchSettings(true), model: s.serverSettings(true).model }},
+  restricted: s.RESTRICTED,
+}}));
+"""
+    found = node_script(script)
+    assert found["untrusted"]["launch"] == {
+        "command": "/home/me/ghostline",
+        "pythonPath": "",
+        "args": [],
+        "env": {"A": "1"},
+    }
+    assert found["untrusted"]["model"] == {"name": "smollm2-135m", "adapter": "", "nCtx": 1024}
+    assert found["trusted"]["launch"]["command"] == "./evil", "a trusted workspace's settings count"
+    assert found["trusted"]["model"]["adapter"] == "./evil-lora.gguf"
+    capability = json.loads((EXTENSION / "package.json").read_text())["capabilities"]["untrustedWorkspaces"]
+    assert capability["supported"] == "limited" and capability["description"]
+    assert capability["restrictedConfigurations"] == [f"ghostline.{key}" for key in found["restricted"]]
+
+
+def test_untrusted_workspace_runs_no_server_until_trusted(tmp_path: Path) -> None:
+    """Restricted Mode in code-server: a workspace that brings its own server runs nothing until trusted.
+
+    Its .venv/bin/ghostline and the command its .vscode/settings.json names leave a marker when they run.
+    Untrusted, the status bar says "no server" and there is no marker; trusted, the settings' command runs
+    (no reload). The other session above runs with Workspace Trust off.
+    """
+    gone = missing_tools()
+    if gone:
+        message = f"VS Code toolchain missing ({', '.join(gone)}): run `make test-vscode`"
+        if os.environ.get("GHOSTLINE_REQUIRE_EDITORS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    bare_path = "/usr/bin:/bin"
+    if shutil.which("ghostline", path=bare_path):
+        pytest.skip(f"a ghostline on {bare_path} would be a server that needs no trust")
+    ws, marker = tmp_path / "ws", tmp_path / "ran"
+    (ws / ".vscode").mkdir(parents=True)
+    (ws / "sample.py").write_text(SAMPLE)
+    real = Path(sys.executable).parent / "ghostline"
+    own = {"venv": ws / ".venv" / "bin" / "ghostline", "settings": ws / "tools" / "ghostline"}
+    for name, script in own.items():
+        script.parent.mkdir(parents=True)
+        script.write_text(f"#!/bin/sh\necho \"{name} $*\" >> '{marker}'\nexec '{real}' \"$@\"\n")
+        script.chmod(0o755)
+    workspace_settings = {"ghostline.server.command": "${workspaceFolder}/tools/ghostline"}
+    (ws / ".vscode" / "settings.json").write_text(json.dumps(workspace_settings))
+    settings = {
+        "security.workspace.trust.enabled": True,
+        "security.workspace.trust.startupPrompt": "never",  # Restricted Mode without the modal question
+    }
+    machine = {  # the user's (not the workspace's): they count in Restricted Mode
+        "ghostline.server.args": ["--no-model"],
+        "ghostline.server.env": {"PYTHONPATH": str(REPO / "server"), "GHOSTLINE_STATE_DIR": str(tmp_path)},
+    }
+    out = ARTIFACTS / "trust"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    cs = CodeServer(tmp_path, settings, {"PATH": bare_path}, machine_settings=machine, workspace_trust=True)
+    assert "ghostline.ghostline@" in cs.install(VSIX)
+    try:
+        cs.start()
+        results = run_e2e(cs, ws, tmp_path, out, MODE="trust", MARKER=str(marker))
+    finally:
+        cs.stop()
+    log = ghostline_log(tmp_path)
+    for name in ("untrusted", "trust", "trusted"):
+        step_ok(results, name)
+    assert results["markerBeforeTrust"] is False, "a server of the untrusted workspace ran"
+    assert "not starting" in log and "not trusted" in log, log[-3000:]
+    ran = (results["markerAfterTrust"] or "").splitlines()
+    assert ran and all(line == "settings serve --no-model" for line in ran), ran  # its settings win its .venv

@@ -1,21 +1,14 @@
 --- Ghostline, a local-first AI coding assistant, as a `vim.lsp.Config`:
---- with this folder on 'runtimepath', `vim.lsp.enable('ghostline')` starts it.
+--- with this folder on 'runtimepath', `vim.lsp.enable('ghostline')` starts it. A project's own
+--- `.venv/bin/ghostline` runs only after you trusted its folder (a vim.ui.select question, remembered).
 local server = require('ghostline.server')
 
 ---@type vim.lsp.Config
 return {
-  cmd = function(dispatchers, config)
-    local root = config.root_dir or vim.fn.getcwd()
-    local cmd, why = server.command(root)
-    if not cmd then
-      error(why, 0)
-    end
-    return vim.lsp.rpc.start(cmd, dispatchers, {
-      cwd = config.cmd_cwd or config.root_dir,
-      env = config.cmd_env,
-      detached = config.detached,
-    })
-  end,
+  -- The command you configured, else a project `.venv/bin/ghostline` whose folder you trusted, else PATH.
+  cmd = server.lsp_cmd,
+  -- The root from `root_markers`, once you were asked whether an untrusted project server may run.
+  root_dir = server.lsp_root_dir,
   filetypes = {
     'python',
     'javascript',

@@ -9,7 +9,7 @@ import {
   WorkDoneProgress,
   WorkDoneProgressCreateRequest,
 } from 'vscode-languageclient/node';
-import { locateServer, NOT_FOUND_HELP, ServerCommand } from './locate';
+import { locateServer, NOT_FOUND_HELP, ServerCommand, untrustedHelp } from './locate';
 import { inlineMiddleware } from './middleware';
 import { inlineEnabled, launchSettings, serverSettings } from './settings';
 import { State, StatusItem } from './status';
@@ -36,28 +36,50 @@ export class GhostlineClient implements vscode.Disposable {
     readonly status: StatusItem,
   ) {}
 
-  /** The command that runs the server (undefined, after telling the user, when there is none). */
-  serverCommand(): ServerCommand | undefined {
+  /** What was started last (command, arguments, environment), to tell whether trusting the workspace changes it. */
+  private launched: string | undefined;
+
+  /**
+   * The command that runs the server, undefined when there is none. In an untrusted workspace (Restricted Mode)
+   * nothing the workspace brings runs: not its `.venv/bin/ghostline`, nor `ghostline.server.*` from its settings.
+   */
+  serverCommand(trusted: boolean = vscode.workspace.isTrusted): ServerCommand | undefined {
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    return locateServer(launchSettings(), folders);
+    return locateServer(launchSettings(trusted), folders, process.env.PATH ?? '', trusted);
   }
 
   async start(): Promise<void> {
-    const found = this.serverCommand();
+    const trusted = vscode.workspace.isTrusted;
+    const found = this.serverCommand(trusted);
+    const withheld = trusted ? undefined : this.serverCommand(true);
     if (!found) {
-      this.status.setState('missing', NOT_FOUND_HELP);
-      this.output.appendLine(NOT_FOUND_HELP);
-      void vscode.window.showErrorMessage(NOT_FOUND_HELP, 'Open Settings').then((pick) => {
-        if (pick) {
+      const help = withheld ? untrustedHelp(withheld.command) : NOT_FOUND_HELP;
+      this.status.setState('missing', help);
+      this.output.appendLine(help);
+      const shown: Thenable<string | undefined> = withheld
+        ? vscode.window.showInformationMessage(help, 'Manage Workspace Trust')
+        : vscode.window.showErrorMessage(help, 'Open Settings');
+      void shown.then((pick) => {
+        if (pick === 'Manage Workspace Trust') {
+          void vscode.commands.executeCommand('workbench.trust.manage');
+        } else if (pick) {
           void vscode.commands.executeCommand('workbench.action.openSettings', 'ghostline.server');
         }
       });
       return;
     }
+    if (withheld && launchKey(withheld, launchSettings(true)) !== launchKey(found, launchSettings(false))) {
+      this.output.appendLine(
+        `The workspace is not trusted: running ${found.command} (from ${found.source}), not ${withheld.command} ` +
+          `(from ${withheld.source}); trusting the workspace switches to it.`,
+      );
+    }
+    const launch = launchSettings(trusted);
+    this.launched = launchKey(found, launch);
     this.output.appendLine(`Starting ${found.command} ${[...found.prefix, 'serve'].join(' ')} (from ${found.source})`);
     this.status.setState('starting', `server from ${found.source}`);
     this.status.setInline(inlineEnabled());
-    const client = new LanguageClient('ghostline', 'Ghostline', this.serverOptions(found), this.clientOptions());
+    const client = new LanguageClient('ghostline', 'Ghostline', this.serverOptions(found, launch), this.clientOptions());
     this.client = client;
     client.registerProposedFeatures(); // textDocument/inlineCompletion (LSP 3.18) in vscode-languageclient 9
     client.onNotification('ghostline/status', (p: StatusParams) => {
@@ -71,11 +93,18 @@ export class GhostlineClient implements vscode.Disposable {
     try {
       await client.start();
     } catch (err) {
+      this.launched = undefined;
       this.status.setState('error', `could not start the server: ${String(err)}`);
       throw err;
     }
     this.watchProgress(client);
     await this.refreshState(client);
+  }
+
+  /** The workspace became trusted: start the workspace's own server (or its settings) if that changes anything. */
+  async onTrustGranted(): Promise<void> {
+    this.output.appendLine('The workspace is trusted now: its own server and settings may be used.');
+    await this.restartIfChanged();
   }
 
   async stop(): Promise<void> {
@@ -87,9 +116,35 @@ export class GhostlineClient implements vscode.Disposable {
     }
   }
 
+  /** Restarts run one after another (a trust grant and the settings change it causes come together). */
+  private restarting: Promise<void> = Promise.resolve();
+
+  private queued(task: () => Promise<void>): Promise<void> {
+    const next = this.restarting.then(task);
+    this.restarting = next.catch(() => undefined);
+    return next;
+  }
+
   async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
+    await this.queued(async () => {
+      await this.stop();
+      await this.start();
+    });
+  }
+
+  /** Restart when what would run now (command, arguments, environment) differs from what runs; else resend settings. */
+  private async restartIfChanged(): Promise<void> {
+    await this.queued(async () => {
+      const found = this.serverCommand();
+      if (this.client?.isRunning() && found && launchKey(found, launchSettings()) === this.launched) {
+        await this.client.sendNotification(DidChangeConfigurationNotification.type, {
+          settings: { ghostline: serverSettings() },
+        });
+        return;
+      }
+      await this.stop();
+      await this.start();
+    });
   }
 
   /** Send the server its settings again after a `ghostline.*` change (restart for `ghostline.server.*`). */
@@ -99,7 +154,7 @@ export class GhostlineClient implements vscode.Disposable {
     }
     this.status.setInline(inlineEnabled());
     if (e.affectsConfiguration('ghostline.server')) {
-      await this.restart();
+      await this.restartIfChanged();
       return;
     }
     if (this.client?.isRunning()) {
@@ -109,13 +164,15 @@ export class GhostlineClient implements vscode.Disposable {
     }
   }
 
-  private serverOptions(found: ServerCommand): ServerOptions {
-    const launch = launchSettings();
+  private serverOptions(found: ServerCommand, launch: ReturnType<typeof launchSettings>): ServerOptions {
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    // `python -m ghostline` puts its working folder (the workspace) first on sys.path: PYTHONSAFEPATH (3.11+)
+    // keeps a `ghostline` package of the workspace from being imported instead of the installed one.
+    const safe = found.prefix.length ? { PYTHONSAFEPATH: '1' } : {};
     return {
       command: found.command,
       args: [...found.prefix, 'serve', ...launch.args],
-      options: { env: { ...process.env, ...launch.env }, ...(cwd ? { cwd } : {}) },
+      options: { env: { ...process.env, ...safe, ...launch.env }, ...(cwd ? { cwd } : {}) },
     };
   }
 
@@ -163,4 +220,9 @@ export class GhostlineClient implements vscode.Disposable {
     void this.stop();
     this.trace.dispose();
   }
+}
+
+/** What a start runs, as one comparable string. */
+function launchKey(found: ServerCommand, launch: ReturnType<typeof launchSettings>): string {
+  return JSON.stringify([found.command, found.prefix, launch.args, launch.env]);
 }

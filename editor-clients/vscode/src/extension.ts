@@ -17,6 +17,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeConfiguration((e) => {
       void client.onConfigurationChanged(e);
     }),
+    // Restricted Mode runs no server of the workspace's own; once it is trusted, that one may start.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void client.onTrustGranted().catch((err: unknown) => output.appendLine(`Ghostline failed to start: ${String(err)}`));
+    }),
   );
   await ghost.start().catch((err: unknown) => output.appendLine(`Ghostline failed to start: ${String(err)}`));
 }

@@ -1,7 +1,8 @@
 // End-to-end check of the packaged extension in code-server, driven like a person with playwright-core.
 // Run by tests/clients/test_vscode.py (which starts code-server and asserts on the results JSON).
 // Env: CS_URL (code-server base URL), WS (workspace folder), FILE (Python file in WS), DEF_LINE (1-based line
-// where the typed function starts), CHROMIUM (browser binary), OUT (results.json + screenshots), XDG_TMP.
+// where the typed function starts), CHROMIUM (browser binary), OUT (results.json + screenshots), XDG_TMP;
+// MODE=trust with MARKER: the Restricted Mode check instead (untrustedThenTrusted).
 // Exit status 0 when the script ran to the end (the assertions live in the Python test); 1 on a crash.
 'use strict';
 const { chromium } = require('playwright-core');
@@ -239,6 +240,29 @@ async function fixAction(page) {
   await shot(page, '09-fixed');
 }
 
+// MODE=trust: the workspace is untrusted (Restricted Mode) and brings its own server, which leaves MARKER when it
+// runs. The status bar must say "no server" and MARKER must not exist; then trust is granted in the Workspace
+// Trust editor, and the workspace's server must start without a reload.
+async function untrustedThenTrusted(page) {
+  const marker = env('MARKER');
+  await step('open', () => openFile(page, FILE));
+  results.untrustedText = await step('untrusted', () => waitForStatus(page, /Ghostline: no server/, 120000));
+  await page.waitForTimeout(3000); // had anything started a server, it would have written the marker by now
+  results.markerBeforeTrust = fs.existsSync(marker);
+  await shot(page, 't1-restricted');
+  await step('trust', async () => {
+    await runCommand(page, 'Workspaces: Manage Workspace Trust');
+    const button = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first();
+    await button.waitFor({ timeout: 20000 });
+    await shot(page, 't2-trust-editor');
+    await button.click();
+  });
+  await openFile(page, FILE);
+  results.trustedText = await step('trusted', () => waitForStatus(page, /Ghostline: (off|ready|loading)/, 120000));
+  results.markerAfterTrust = fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : null;
+  await shot(page, 't3-trusted');
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath: env('CHROMIUM', '/usr/bin/chromium'),
@@ -265,6 +289,10 @@ async function fixAction(page) {
       await page.locator('.explorer-folders-view').first().waitFor({ timeout: 60000 }).catch(() => {});
       await shot(page, '01-workbench');
     });
+    if (env('MODE') === 'trust') {
+      await untrustedThenTrusted(page);
+      return;
+    }
     await step('open', () => openFile(page, FILE));
     const openedAt = Date.now();
     results.readyText = await step('ready', () => waitForStatus(page, /Ghostline: ready/, 180000));

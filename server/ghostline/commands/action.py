@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ghostline.engine.actions.bounds import Problem
     from ghostline.engine.actions.catalog import Result
-    from ghostline.engine.actions.repair import Problem
     from ghostline.engine.document import Document
 
 KINDS = ("fix", "docstring", "generate", "tests", "explain")
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _problems(doc: Document, offset: int, message: str | None) -> list[Problem]:
     """The problem to fix at ``offset``: the given message (whole line) or the syntax problems on its line."""
-    from ghostline.engine.actions.repair import Problem
+    from ghostline.engine.actions.bounds import Problem
     from ghostline.engine.diagnostics import syntax_findings
 
     row = doc.row_of(offset)

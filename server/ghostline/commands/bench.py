@@ -1,4 +1,4 @@
-"""``ghostline bench syntax|model``: benchmarks that print numbers."""
+"""``ghostline bench syntax|model|latency|memory|big``: benchmarks that print numbers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import argparse
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``bench``."""
     bench = sub.add_parser("bench", help="benchmarks that print numbers (not tests)")
-    bench.add_argument("what", choices=("syntax", "model", "latency"))
+    bench.add_argument("what", choices=("syntax", "model", "latency", "memory", "big"))
     bench.add_argument("--lines", type=int, default=5000, help="syntax: size of the generated Python file")
     bench.add_argument("--edits", type=int, default=200, help="syntax: single-character edits to time")
     bench.add_argument(
@@ -24,6 +24,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     bench.add_argument("--keystrokes", type=int, default=150, help="latency: characters to type")
     bench.add_argument("--pause-ms", type=int, default=80, help="latency: pause between keystrokes")
     bench.add_argument("--model", default="qwen2.5-coder-0.5b", help="latency: the model")
+    bench.add_argument(
+        "--operations", type=int, default=2000, help="memory: keystrokes (1 in 40: big-file cycles)"
+    )
+    bench.add_argument("--big-mb", type=float, default=None, help="memory: the big file (1.4 MB); big: 5 MB")
+    bench.add_argument("--js-lines", type=int, default=100_000, help="big: lines of the JavaScript file")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
 
 
@@ -33,6 +38,14 @@ def run(args: argparse.Namespace) -> int:
         from ghostline.bench.syntax import run_syntax_bench
 
         return run_syntax_bench(args.lines, args.edits, args.json)
+    if args.what == "memory":
+        from ghostline.bench.memory import run_memory_bench
+
+        return run_memory_bench(args.operations, args.big_mb or 1.4, args.json)
+    if args.what == "big":
+        from ghostline.bench.big import run_big_bench
+
+        return run_big_bench(args.big_mb or 5.0, args.js_lines, args.json)
     if args.what == "latency":
         from ghostline.bench.latency import run_latency_bench
 

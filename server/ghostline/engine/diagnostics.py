@@ -12,6 +12,8 @@ from ghostline.engine.document import Document
 from ghostline.syntax.complexity import complexities
 
 SOURCE = "ghostline"
+MAX_COMPLEXITY_BYTES = 512 * 1024
+"""Larger documents get no complexity hints (a whole-file query; on a 100k-line file it takes seconds)."""
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ def syntax_findings(doc: Document, limit: int = 100) -> list[Finding]:
 
 
 def complexity_findings(doc: Document, threshold: int) -> list[Finding]:
-    """Information on the names of functions more complex than ``threshold``."""
-    if doc.syntax is None or doc.language is None:
+    """Information on the names of functions more complex than ``threshold`` (none for huge documents)."""
+    if doc.syntax is None or doc.language is None or len(doc.source) > MAX_COMPLEXITY_BYTES:
         return []
     out = []
     for c in complexities(doc.language, doc.syntax.root):
@@ -58,11 +60,16 @@ def complexity_findings(doc: Document, threshold: int) -> list[Finding]:
 
 def complexity_at(doc: Document, offset: int) -> tuple[str, int, int, int] | None:
     """(name, complexity, name start, name end) of the function whose name is at ``offset``."""
-    if doc.syntax is None or doc.language is None:
+    definition = doc.definition_at(offset)
+    if definition is None or doc.language is None:
         return None
-    for c in complexities(doc.language, doc.syntax.root):
-        name = c.definition.name_node
-        start, end = doc.offset_of_point(*name.start_point), doc.offset_of_point(*name.end_point)
-        if start <= offset <= end:
-            return c.definition.name, c.value, start, end
+    name = definition.name_node
+    start, end = doc.offset_of_point(*name.start_point), doc.offset_of_point(*name.end_point)
+    if not start <= offset <= end:
+        return None
+    assert doc.syntax is not None
+    node = definition.node
+    for c in complexities(doc.language, doc.syntax.root, (node.start_byte, node.end_byte)):
+        if (c.definition.node.start_byte, c.definition.node.end_byte) == (node.start_byte, node.end_byte):
+            return definition.name, c.value, start, end
     return None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ghostline.engine import text as tx
 from ghostline.syntax import languages
 from ghostline.syntax.definitions import Definition, definition_at
 from ghostline.syntax.errors import SyntaxProblem, find_problems
-from ghostline.syntax.tree import Edit, SyntaxTree
+from ghostline.syntax.tree import Edit, SyntaxTree, Tree, parse_in_chunks
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,13 @@ class Document:
         version: int = 0,
         language_id: str | None = None,
         encoding: str = "utf-16",
+        parse: bool = True,
+        syntax: bool = True,
     ) -> None:
+        """A document; ``parse=False`` leaves its tree empty until a background parse (``parse_job``).
+
+        ``syntax=False`` keeps no tree at all (a document too large or too odd to parse).
+        """
         self.uri = uri
         self.version = version
         self.encoding = encoding
@@ -38,9 +45,15 @@ class Document:
         self._starts = tx.line_starts(text)
         self.source = tx.to_bytes(text)
         """The text as the UTF-8 bytes tree-sitter parsed (brought up to date by ``reparse``)."""
+        self._fresh_parse = not parse
+        self.parsing = False
+        """A background parse is running: edits wait in ``_queued`` for the tree it brings."""
+        self._queued: list[Edit] = []
         spec = languages.detect(language_id, uri)
         self.language: str | None = spec.name if spec else None
-        self.syntax: SyntaxTree | None = SyntaxTree(spec.name, self.source) if spec else None
+        self.syntax: SyntaxTree | None = (
+            SyntaxTree(spec.name, self.source if parse else b"") if spec else None
+        )
 
     @property
     def line_count(self) -> int:
@@ -80,19 +93,11 @@ class Document:
         return Pos(row, tx.index_to_column(self.line(row), offset - start, self.encoding))
 
     def offset_of_point(self, row: int, byte_column: int) -> int:
-        """String index of a tree-sitter (row, byte column) point (rows end at \\n only)."""
-        if self._lone_cr:
-            start = 0
-            for _ in range(row):
-                start = self.text.find("\n", start) + 1
-                if start == 0:
-                    return len(self.text)
-        elif row >= len(self._starts):
+        """String index of a tree-sitter (row, byte column) point (its rows are the document's lines)."""
+        if row >= len(self._starts):
             return len(self.text)
-        else:
-            start = self._starts[max(row, 0)]
-        line_end = self.text.find("\n", start)
-        line = self.text[start : len(self.text) if line_end < 0 else line_end]
+        line = self.line(max(row, 0))
+        start = self._starts[max(row, 0)]
         if line.isascii():
             return start + min(byte_column, len(line))
         return start + tx.index_of_byte(line, byte_column)
@@ -107,11 +112,6 @@ class Document:
             return None
         return definition_at(self.language, self.syntax.root, self.byte_at(offset))
 
-    @property
-    def _lone_cr(self) -> bool:
-        """Whether a bare \\r ends a line somewhere (then LSP rows and tree-sitter rows differ)."""
-        return "\r" in self.text and self.text.count("\r") != self.text.count("\r\n")
-
     def apply_change(self, new_text: str, start: Pos | None = None, end: Pos | None = None) -> None:
         """Apply one LSP content change (whole text when ``start`` is None); call ``reparse`` after."""
         if start is None or end is None:
@@ -120,17 +120,53 @@ class Document:
         s, e = self.offset_at(start), self.offset_at(end)
         if e < s:
             s, e = e, s
+        if "\r" in new_text or "\r" in self.text[max(s - 1, 0) : e + 1]:
+            self._fresh_parse = True  # a CR that pairs or unpairs changes where lines end: parse afresh
         edit = self._edit_for(s, e, new_text) if self.syntax else None
         self.text = self.text[:s] + new_text + self.text[e:]
         self._starts = tx.update_line_starts(self._starts, self.text, s, e, len(new_text))
-        if self.syntax and edit:
+        if self.syntax and edit and self.parsing:
+            self._queued.append(edit)
+        elif self.syntax and edit:
             self.syntax.edit(edit)
 
     def reparse(self) -> None:
         """Bring the syntax tree up to date after one or more ``apply_change`` calls."""
+        if self.parsing:
+            return  # the background parse takes the edits in turn
         self.source = tx.to_bytes(self.text)
-        if self.syntax:
+        if self.syntax and self._fresh_parse:
+            self.syntax = SyntaxTree(self.syntax.language, self.source)
+        elif self.syntax:
             self.syntax.reparse(self.source)
+        self._fresh_parse = False
+
+    def snapshot(self) -> Document:
+        """A separate copy of this version (text, lines, a copy of the tree) for work in another thread."""
+        copy = Document.__new__(Document)
+        copy.__dict__.update(self.__dict__)
+        copy._queued = []
+        copy.syntax = self.syntax.copy() if self.syntax is not None else None
+        return copy
+
+    def parse_job(self) -> Callable[[], Tree]:
+        """Start a background parse: the function to run in a worker thread (edits wait for its tree)."""
+        assert self.syntax is not None
+        self.source = tx.to_bytes(self.text)
+        language, source = self.syntax.language, self.source
+        old = None if self._fresh_parse else self.syntax.tree
+        self._fresh_parse, self.parsing = False, True
+        return lambda: parse_in_chunks(language, source, old)
+
+    def adopt(self, tree: Tree) -> bool:
+        """Take the tree a background parse brought; True when edits made meanwhile need another parse."""
+        assert self.syntax is not None
+        self.syntax.tree = tree
+        queued, self._queued = self._queued, []
+        for edit in queued:
+            self.syntax.edit(edit)
+        self.parsing = False
+        return bool(queued) or self._fresh_parse
 
     def problems(self) -> list[SyntaxProblem]:
         """Current syntax problems (empty for languages without a grammar)."""
@@ -140,18 +176,13 @@ class Document:
         self.text = new_text
         self._starts = tx.line_starts(new_text)
         self.source = tx.to_bytes(new_text)
-        if self.syntax:
-            self.syntax = SyntaxTree(self.syntax.language, self.source)
+        self._queued.clear()
+        self._fresh_parse = True  # the next parse starts afresh (``reparse``, or a background one)
 
     def _point(self, offset: int) -> tuple[int, int]:
-        """Tree-sitter point of a string index: rows end at \\n only, columns count bytes."""
-        if self._lone_cr:
-            row = self.text.count("\n", 0, offset)
-            start = self.text.rfind("\n", 0, offset) + 1
-        else:
-            row = bisect_right(self._starts, offset) - 1
-            start = self._starts[row]
-        return (row, tx.byte_length(self.text[start:offset]))
+        """Tree-sitter point of a string index: the line (``to_bytes`` ends lone CRs), columns in bytes."""
+        row = bisect_right(self._starts, offset) - 1
+        return (row, tx.byte_length(self.text[self._starts[row] : offset]))
 
     def _edit_for(self, s: int, e: int, new_text: str) -> Edit:
         start_byte, old_end_byte = self.byte_at(s), self.byte_at(e)

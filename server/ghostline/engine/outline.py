@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ghostline.engine.document import Document
-from ghostline.syntax.definitions import find_definitions
+from ghostline.syntax.definitions import Definition, find_definitions
 
 
 @dataclass
@@ -22,13 +22,18 @@ class Symbol:
     children: list[Symbol] = field(default_factory=list)
 
 
-def outline(doc: Document) -> list[Symbol]:
-    """Nested symbols of a document: methods inside classes, inner functions inside functions."""
+def outline(doc: Document, definitions: list[Definition] | None = None) -> list[Symbol]:
+    """Nested symbols of a document: methods inside classes, inner functions inside functions.
+
+    ``definitions`` may come from a query run elsewhere (a worker thread, for a large document).
+    """
     if doc.syntax is None or doc.language is None:
         return []
+    if definitions is None:
+        definitions = find_definitions(doc.language, doc.syntax.root)
     roots: list[Symbol] = []
     stack: list[tuple[int, Symbol]] = []
-    for d in find_definitions(doc.language, doc.syntax.root):
+    for d in definitions:
         symbol = Symbol(
             d.name or "<anonymous>",
             d.kind,

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from bisect import bisect_right
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 ENCODINGS = ("utf-16", "utf-8", "utf-32")
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _replacement(error: UnicodeError) -> tuple[bytes, int]:
+    """Encode each lone surrogate as U+FFFD: valid UTF-8 of the same length (3 bytes) as the surrogate's."""
+    assert isinstance(error, UnicodeEncodeError)
+    return "\ufffd".encode() * (error.end - error.start), error.end
+
+
+codecs.register_error("ghostline.fffd", _replacement)
 
 
 def line_starts(text: str) -> list[int]:
@@ -69,8 +80,13 @@ def byte_length(text: str) -> int:
 
 
 def to_bytes(text: str) -> bytes:
-    """The UTF-8 bytes tree-sitter parses (lone surrogates kept, never an exception)."""
-    return text.encode("utf-8", "surrogatepass")
+    """The UTF-8 bytes tree-sitter parses: never an exception, byte for byte as long as ``byte_length`` says.
+
+    A lone surrogate becomes U+FFFD (valid UTF-8, so query predicates can read the text) and a lone CR, which
+    ends a line for LSP and for the languages, becomes LF (tree-sitter's rows end at LF only).
+    """
+    data = text.encode("utf-8", "ghostline.fffd")
+    return _LONE_CR.sub(b"\n", data) if b"\r" in data else data
 
 
 def index_of_byte(text: str, byte: int) -> int:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import time
 
+from ghostline.engine.actions.bounds import Problem as Diagnostic
 from ghostline.engine.actions.docstring import generate_docstring
 from ghostline.engine.actions.edits import ActionFailed, apply
 from ghostline.engine.actions.examples import Check, examples_check, stated_examples
 from ghostline.engine.actions.generate import generate_at, spot_after_docstring
-from ghostline.engine.actions.repair import Problem as Diagnostic
 from ghostline.engine.actions.repair import repair
 from ghostline.engine.completion.context import ContextBuilder
 from ghostline.engine.completion.generate import generate

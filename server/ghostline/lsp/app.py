@@ -5,16 +5,20 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from types import ModuleType
 from typing import BinaryIO
 
 from lsprotocol import types
 
-from ghostline.lsp import code_actions, completion, hover, lifecycle, review, symbols, sync
+from ghostline.lsp import code_actions, completion, hover, lifecycle, symbols, sync
+from ghostline.lsp.framing import MAX_FRAME
+from ghostline.lsp.monitor import LoopLag
 from ghostline.lsp.server import GhostlineServer
+from ghostline.lsp.stream import Session, serve_stdio, serve_tcp
 
-HANDLERS: tuple[ModuleType, ...] = (lifecycle, sync, symbols, completion, hover, code_actions, review)
+HANDLERS: tuple[ModuleType, ...] = (lifecycle, sync, symbols, completion, hover, code_actions)
 """Every feature module; each has ``register(server)``."""
 
 
@@ -51,18 +55,33 @@ def serve(
     model: str | None = None,
     adapter: str | None = None,
     no_model: bool = False,
-) -> None:
-    """Run the server over stdio, or TCP when ``tcp`` is given; logs go to stderr."""
+    once: bool = False,
+    max_frame: int = MAX_FRAME,
+    loop_lag: bool = False,
+) -> int:
+    """Run the server over stdio, or TCP when ``tcp`` is given; logs go to stderr. Returns the exit code."""
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("pygls").setLevel(logging.WARNING)
-    server = create_server()
-    server.model.disabled = no_model
-    server.overrides = {k: v for k, v in (("name", model), ("adapter", adapter)) if v is not None}
-    logging.getLogger("ghostline").addHandler(ClientLogHandler(server))
+    overrides = {k: v for k, v in (("name", model), ("adapter", adapter)) if v is not None}
+
+    def new_session() -> Session:
+        server = create_server()
+        server.model.disabled = no_model
+        server.overrides = dict(overrides)
+        server.loop_lag = LoopLag() if loop_lag else None
+        handler = ClientLogHandler(server)
+        logging.getLogger("ghostline").addHandler(handler)
+        server._stop_event = stop = threading.Event()
+
+        def end() -> None:
+            logging.getLogger("ghostline").removeHandler(handler)
+            server.close()
+
+        return Session(server.protocol, stop, end)
+
     if tcp:
-        server.start_tcp(*tcp)
-    else:
-        server.start_io(sys.stdin.buffer, _private_stdout())
+        return serve_tcp(new_session, *tcp, once=once, max_frame=max_frame)
+    return serve_stdio(new_session(), sys.stdin.buffer, _private_stdout(), max_frame)
 
 
 def _private_stdout() -> BinaryIO:

@@ -11,8 +11,8 @@ from lsprotocol import types
 
 from ghostline import sandbox
 from ghostline.engine.actions import catalog
+from ghostline.engine.actions.bounds import Problem
 from ghostline.engine.actions.edits import ActionFailed, Edit
-from ghostline.engine.actions.repair import Problem
 from ghostline.engine.diagnostics import syntax_findings
 from ghostline.engine.document import Document
 from ghostline.lsp.diagnostics import to_lsp

@@ -61,6 +61,8 @@ def register(server: GhostlineServer) -> None:
         counters = vars(ls.completions.counters).copy()
         counters.update(ls.acceptance.totals(), cancelled=ls.completions.scheduler.cancelled)
         counters.update(actions_cancelled=ls.actions_cancelled, reviewed_functions=ls.reviewed_functions)
+        if ls.loop_lag is not None:
+            counters["loop_lag"] = ls.loop_lag.figures()
         return counters
 
 

@@ -38,6 +38,10 @@ class OpenDocument:
     reviewed: set[str] = field(default_factory=set)
     """Fingerprints of the functions the AI review has read."""
     review: Review | None = None
+    parse_task: asyncio.Future[None] | None = None
+    """A background parse of a large document."""
+    stale: bool = False
+    """A change could not be applied: the text is not the editor's until a full sync, a save or a reopen."""
 
     def close(self) -> None:
         """Cancel everything pending for the document (it was closed, or the server shuts down)."""

@@ -20,6 +20,8 @@ def register(server: GhostlineServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls: GhostlineServer, params: types.InitializeParams) -> None:
         ls.apply_settings(params.initialization_options)
+        if ls.loop_lag is not None:
+            ls.loop_lag.start()
         log.info("position encoding: %s", ls.encoding)
 
     @server.feature(types.INITIALIZED)

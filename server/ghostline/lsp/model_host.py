@@ -115,6 +115,9 @@ class ModelHost:
         self.unload()
         try:
             self.backend = await asyncio.to_thread(loader.load, settings, on_progress, remote)
+        except asyncio.CancelledError:  # newer settings replace this load; its progress still ends
+            progress(self.server, token, types.WorkDoneProgressEnd(message="cancelled"))
+            raise
         except ModelError as exc:
             progress(self.server, token, types.WorkDoneProgressEnd(message="failed"))
             retry = exc.code in TRANSIENT
@@ -127,6 +130,10 @@ class ModelHost:
                 self.backend = await self._reconnect(settings, remote, exc.message)
             if self.backend is None:
                 return
+        except Exception as exc:  # noqa: BLE001 - a bug or a forged file must not leave "loading" forever
+            progress(self.server, token, types.WorkDoneProgressEnd(message="failed"))
+            self._fail(settings.name, exc)
+            return
         else:
             progress(self.server, token, types.WorkDoneProgressEnd(message="ready"))
         self.problem = ""
@@ -155,4 +162,15 @@ class ModelHost:
                     return None
                 log.info("model: still unreachable (%s)", exc.message)
                 message = exc.message
+            except Exception as exc:  # noqa: BLE001 - same as in _load: an error state, never a dead task
+                self._fail(settings.name, exc)
+                return None
         return None  # pragma: no cover - the loop only ends by returning
+
+    def _fail(self, name: str, exc: Exception) -> None:
+        """An unexpected error while loading: state ``error``, its traceback in the log, one message."""
+        log.error("model: loading %s failed", name, exc_info=exc)
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        text = f"could not load model {name} ({detail}); details are in the server log"
+        self.set_state("error", text)
+        self._show(text)

@@ -21,18 +21,14 @@ log = logging.getLogger("ghostline")
 SOURCE = "ghostline-ai"
 
 
-def register(server: GhostlineServer) -> None:
-    """Review on didSave when the setting asks for it."""
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: GhostlineServer, params: types.DidSaveTextDocumentParams) -> None:
-        record = ls.documents.get(params.text_document.uri)
-        if ls.settings.diagnostics.ai != "onSave" or ls.model.backend is None or record is None:
-            return
-        if record.review is not None:
-            record.review.cancel()
-        stop = threading.Event()
-        record.review = Review(asyncio.ensure_future(_review(ls, record, stop)), stop)
+def on_save(ls: GhostlineServer, record: OpenDocument) -> None:
+    """Review the saved document's changed functions when the setting asks for it (a newer save restarts)."""
+    if ls.settings.diagnostics.ai != "onSave" or ls.model.backend is None or record.stale:
+        return
+    if record.review is not None:
+        record.review.cancel()
+    stop = threading.Event()
+    record.review = Review(asyncio.ensure_future(_review(ls, record, stop)), stop)
 
 
 async def _review(ls: GhostlineServer, record: OpenDocument, stop: threading.Event) -> None:

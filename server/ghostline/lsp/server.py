@@ -18,6 +18,7 @@ from ghostline.engine.completion.service import CompletionService
 from ghostline.engine.document import Document
 from ghostline.lsp.documents import OpenDocument
 from ghostline.lsp.model_host import ModelHost
+from ghostline.lsp.monitor import LoopLag
 from ghostline.lsp.protocol import GhostlineProtocol
 
 log = logging.getLogger("ghostline")
@@ -34,6 +35,7 @@ class GhostlineServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
         self.protocol: GhostlineProtocol
+        self.protocol.on_lost_change = self.lost_sync
         self.documents: dict[str, OpenDocument] = {}
         self.settings = config.Settings()
         self.overrides: dict[str, Any] = {}
@@ -45,6 +47,8 @@ class GhostlineServer(LanguageServer):
         """Functions the AI review has read since the server started."""
         self.actions_cancelled = 0
         """Code actions whose generation stopped because the client cancelled them."""
+        self.loop_lag: LoopLag | None = None
+        """Set by ``serve --loop-lag``: how late the event loop runs, reported by ``ghostline/stats``."""
 
     @property
     def encoding(self) -> str:
@@ -56,13 +60,42 @@ class GhostlineServer(LanguageServer):
         return str(getattr(chosen, "value", chosen) or "utf-16")
 
     def document(self, uri: str) -> Document | None:
-        """The open document at ``uri``, if any."""
+        """The open document at ``uri``, if any (not one whose text is known to differ from the editor's)."""
         record = self.documents.get(uri)
-        return record.doc if record is not None else None
+        return record.doc if record is not None and not record.stale else None
 
     def others(self, doc: Document) -> list[Document]:
         """Every other open document (cross-file context)."""
         return [r.doc for r in self.documents.values() if r.doc is not doc]
+
+    def lost_sync(self, uri: str, why: str) -> None:
+        """A change could not be applied: stop using the document's text until the editor sends it again.
+
+        Its diagnostics are cleared and the user is told once; a whole-text change, a save (the file is read
+        from disk) or reopening it brings it back.
+        """
+        record = self.documents.get(uri)
+        if record is None or record.stale:
+            return
+        record.stale = True
+        record.close()
+        self.completions.forget(record.doc)
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        name = uri.rsplit("/", 1)[-1]
+        text = f"Ghostline lost track of {name} ({why}); features resume when it is saved or reopened"
+        log.warning(text)
+        self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, text))
+
+    def close(self) -> None:
+        """End the session: stop running jobs and timers, free the model, stop pygls' workers."""
+        self.completions.scheduler.stop_all()
+        for record in self.documents.values():
+            record.close()
+        self.documents.clear()
+        if self.loop_lag is not None:
+            self.loop_lag.stop()
+        self.model.unload()
+        self.shutdown()  # type: ignore[no-untyped-call]
 
     def apply_settings(self, raw: object) -> None:
         """Take new settings from the client; invalid ones are shown and fall back to defaults."""

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 from collections.abc import Sequence
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from ghostline.engine.document import Document, Pos
-from ghostline.lsp import diagnostics
+from ghostline.lsp import diagnostics, review
 from ghostline.lsp.documents import OpenDocument
 from ghostline.lsp.positions import offset_of
 from ghostline.lsp.server import GhostlineServer
 
 log = logging.getLogger("ghostline")
+BACKGROUND_PARSE_CHARS = 200_000
+"""Documents larger than this are parsed in a worker thread, so other requests are answered meanwhile."""
+MAX_SYNTAX_CHARS = 4_000_000
+MAX_LINE_CHARS = 100_000
+_LONG_LINE = re.compile(f"[^\\n]{{{MAX_LINE_CHARS}}}")
 
 
 def register(server: GhostlineServer) -> None:
@@ -24,9 +32,23 @@ def register(server: GhostlineServer) -> None:
         item = params.text_document
         if (previous := ls.documents.get(item.uri)) is not None:
             previous.close()
-        doc = Document(item.uri, item.text, item.version, item.language_id, ls.encoding)
-        ls.documents[item.uri] = OpenDocument(doc)
-        diagnostics.schedule(ls, item.uri, delay_ms=0)
+        big = len(item.text) > BACKGROUND_PARSE_CHARS
+        odd = _too_odd_to_parse(item.text) if big else None
+        doc = Document(
+            item.uri, item.text, item.version, item.language_id, ls.encoding, parse=not big, syntax=not odd
+        )
+        record = ls.documents[item.uri] = OpenDocument(doc)
+        if odd and doc.language is not None:
+            name = item.uri.rsplit("/", 1)[-1]
+            ls.window_log_message(
+                types.LogMessageParams(
+                    types.MessageType.Info, f"Ghostline: no syntax features for {name}: {odd}"
+                )
+            )
+        if big and doc.syntax is not None:
+            parse_in_background(ls, record)
+        else:
+            diagnostics.schedule(ls, item.uri, delay_ms=0)
         _warm(ls, doc, len(doc.text))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -44,13 +66,26 @@ def register(server: GhostlineServer) -> None:
                 version,
                 doc.version,
             )
-        apply_changes(doc, params.content_changes)
+        big = doc.syntax is not None and (doc.parsing or len(doc.text) > BACKGROUND_PARSE_CHARS)
+        apply_changes(doc, params.content_changes, reparse=not big)
         doc.version = version
-        diagnostics.schedule(ls, uri)
+        if big and (record := ls.documents.get(uri)) is not None:
+            parse_in_background(ls, record)
+        else:
+            diagnostics.schedule(ls, uri)
         last = params.content_changes[-1] if params.content_changes else None
         if isinstance(last, types.TextDocumentContentChangePartial) and "\n" in last.text:
             # The cursor moved to a new line (Enter was typed): evaluate that line's prompt while idle.
             _warm(ls, doc, offset_of(doc, last.range.start) + len(last.text))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: GhostlineServer, params: types.DidSaveTextDocumentParams) -> None:
+        record = ls.documents.get(params.text_document.uri)
+        if record is None:
+            return
+        if record.stale:
+            _resync_from_disk(ls, record, params.text)
+        review.on_save(ls, record)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GhostlineServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -64,15 +99,53 @@ def register(server: GhostlineServer) -> None:
         diagnostics.clear(ls, uri)
 
 
-def apply_changes(doc: Document, changes: Sequence[types.TextDocumentContentChangeEvent]) -> None:
-    """Apply LSP content changes in order, then reparse once."""
+def apply_changes(
+    doc: Document, changes: Sequence[types.TextDocumentContentChangeEvent], reparse: bool = True
+) -> None:
+    """Apply LSP content changes in order, then reparse once (unless a background parse will)."""
     for change in changes:
         if isinstance(change, types.TextDocumentContentChangePartial):
             start, end = change.range.start, change.range.end
             doc.apply_change(change.text, Pos(start.line, start.character), Pos(end.line, end.character))
         else:
             doc.apply_change(change.text)
-    doc.reparse()
+    if reparse:
+        doc.reparse()
+
+
+def parse_in_background(ls: GhostlineServer, record: OpenDocument) -> None:
+    """Parse a large document in a worker thread (edits made meanwhile follow), then publish diagnostics."""
+    if record.doc.parsing:
+        return  # the running parse takes the new edits when it is done
+
+    async def run() -> None:
+        doc = record.doc
+        job = doc.parse_job()
+        while True:
+            tree = await asyncio.to_thread(job)
+            if ls.documents.get(doc.uri) is not record:
+                return  # closed (or reopened) meanwhile
+            if not doc.adopt(tree):
+                break
+            job = doc.parse_job()
+        diagnostics.schedule(ls, doc.uri, delay_ms=0)
+
+    record.parse_task = task = asyncio.ensure_future(run())
+    task.add_done_callback(_report_failure)
+
+
+def _report_failure(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        log.error("background parse failed: %s", exc, exc_info=exc)
+
+
+def _too_odd_to_parse(text: str) -> str | None:
+    """Why a document gets no syntax tree (too large, or minified/generated with huge lines), or None."""
+    if len(text) > MAX_SYNTAX_CHARS:
+        return f"{len(text) / 1e6:.1f} MB is more than {MAX_SYNTAX_CHARS / 1e6:.0f} MB"
+    if _LONG_LINE.search(text):
+        return f"a line is longer than {MAX_LINE_CHARS:,} characters (generated or minified code)"
+    return None
 
 
 def _warm(ls: GhostlineServer, doc: Document, offset: int) -> None:
@@ -85,12 +158,36 @@ def _warm(ls: GhostlineServer, doc: Document, offset: int) -> None:
 def _adopt(
     ls: GhostlineServer, uri: str, version: int, changes: Sequence[types.TextDocumentContentChangeEvent]
 ) -> Document | None:
-    """A change for a document never opened: start from a whole-text change, else ignore it."""
-    whole = [c for c in changes if isinstance(c, types.TextDocumentContentChangeWholeDocument)]
+    """A change for a document never opened (or out of sync): start from its whole text, else ignore it."""
+    whole = [i for i, c in enumerate(changes) if isinstance(c, types.TextDocumentContentChangeWholeDocument)]
+    record = ls.documents.get(uri)
     if not whole:
-        log.warning("%s: incremental change for a document that was never opened; ignored", uri)
+        if record is None:
+            log.warning("%s: incremental change for a document that was never opened; ignored", uri)
         return None
-    log.warning("%s: change for a document that was never opened; adopting its full text", uri)
-    doc = Document(uri, whole[-1].text, version, None, ls.encoding)
+    if record is None:
+        log.warning("%s: change for a document that was never opened; adopting its full text", uri)
+    last = changes[whole[-1]]
+    assert isinstance(last, types.TextDocumentContentChangeWholeDocument)
+    language = record.doc.language if record is not None else None
+    doc = Document(uri, last.text, version, language, ls.encoding)
     ls.documents[uri] = OpenDocument(doc)
-    return doc
+    return doc  # the caller applies the changes (the whole text again, then what follows it)
+
+
+def _resync_from_disk(ls: GhostlineServer, record: OpenDocument, text: str | None) -> None:
+    """Take the saved text (sent with didSave, else read from disk) as the document's truth again."""
+    uri = record.doc.uri
+    if text is None:
+        path = to_fs_path(uri)
+        try:
+            text = open(path, encoding="utf-8").read() if path else None  # noqa: SIM115 - closed at once
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("%s: could not read it back from disk: %s", uri, exc)
+            return
+    if text is None:
+        return
+    doc = Document(uri, text, record.doc.version, record.doc.language, ls.encoding)
+    ls.documents[uri] = OpenDocument(doc)
+    log.info("%s: in sync again (read back on save)", uri)
+    diagnostics.schedule(ls, uri, delay_ms=0)

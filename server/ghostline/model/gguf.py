@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
+import stat
 import struct
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from ghostline.model.errors import ModelError
+from ghostline.model.errors import ModelError, not_a_file
 
 MAGIC = b"GGUF"
 # ggml type id → (block size in elements, bytes per block); types missing here skip the size check.
@@ -81,61 +83,103 @@ class GGUFInfo:
     def arch_value(self, key: str, default: int = 0) -> int:
         """An architecture-scoped integer such as ``context_length`` or ``block_count``."""
         value = self.metadata.get(f"{self.architecture}.{key}", default)
-        return int(value) if isinstance(value, (int, float)) else default
+        ok = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+        return int(value) if ok else default  # a forged NaN or inf must not raise outside ModelError
+
+
+_MAX_DIMS = 4
+"""ggml's GGML_MAX_DIMS: llama.cpp refuses tensors with more dimensions."""
+_MIN_KV, _MIN_TENSOR = 8 + 4 + 1, 8 + 4 + 4 + 8
+"""Fewest bytes a metadata entry (key length, type, a one-byte value) and a tensor entry take."""
 
 
 class _Reader:
-    def __init__(self, f: BinaryIO, path: str) -> None:
-        self.f, self.path = f, path
+    """Reads the header, checking every length and count against the bytes left in the file first."""
 
-    def take(self, n: int) -> bytes:
+    def __init__(self, f: BinaryIO, path: str, size: int) -> None:
+        self.f, self.path, self.size = f, path, size
+        self.pos = f.tell()
+
+    def corrupt(self, why: str) -> ModelError:
+        return ModelError(f"{self.path}: GGUF file is truncated or corrupt: {why}", "model/corrupt")
+
+    def fits(self, n: int, what: str, least: str = "") -> None:
+        """Raise a clear ModelError (not MemoryError) when ``n`` bytes for ``what`` are not in the file."""
+        at = self.pos
+        if n > self.size - at:
+            raise self.corrupt(
+                f"{what} at byte {at:,} needs {least}{n:,} bytes, past the end of the file "
+                f"({self.size - at:,} bytes left)"
+            )
+
+    def take(self, n: int, what: str = "the header") -> bytes:
+        self.fits(n, what)
         data = self.f.read(n)
         if len(data) != n:
             raise ModelError(f"{self.path}: GGUF file is truncated (header cut short)", "model/corrupt")
+        self.pos += n
         return data
 
-    def unpack(self, fmt: str) -> Any:
-        return struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
+    def skip(self, n: int, what: str) -> None:
+        self.fits(n, what)
+        self.f.seek(n, os.SEEK_CUR)
+        self.pos += n
 
-    def string(self) -> str:
-        return self.take(self.unpack("<Q")).decode("utf-8", "replace")
+    def unpack(self, fmt: str, what: str = "the header") -> Any:
+        return struct.unpack(fmt, self.take(struct.calcsize(fmt), what))[0]
 
-    def value(self, kind: int) -> Any:
+    def count(self, fmt: str, what: str, each: int) -> int:
+        """A count of items of ``each`` bytes or more, checked against the file size.
+
+        ``{n}`` in ``what`` is replaced by the count.
+        """
+        n = int(self.unpack(fmt, what))
+        self.fits(n * each, what.replace("{n}", f"{n:,}"), "at least ")
+        return n
+
+    def string(self, what: str) -> str:
+        n = self.unpack("<Q", what)
+        return self.take(n, what).decode("utf-8", "replace")
+
+    def value(self, kind: int, key: str) -> Any:
         if kind in _SCALARS:
-            return self.unpack(_SCALARS[kind])
+            return self.unpack(_SCALARS[kind], f"the value of {key}")
         if kind == _STRING:
-            return self.string()
+            return self.string(f"the string value of {key}")
         if kind == _ARRAY:
-            item, count = self.unpack("<I"), self.unpack("<Q")
+            item = self.unpack("<I", f"the array {key}")
+            if item == _ARRAY:
+                raise self.corrupt(f"{key} is an array of arrays, which GGUF does not allow")
+            each = struct.calcsize(_SCALARS[item]) if item in _SCALARS else 8
+            count = self.count("<Q", f"array {key} of {{n}} elements", each)
             if item in _SCALARS:
-                self.f.seek(struct.calcsize(_SCALARS[item]) * count, os.SEEK_CUR)
-            else:
+                self.skip(each * count, f"array {key}")
+            elif item == _STRING:  # skipped, not decoded: a vocabulary has ~150k of them
+                what = f"a string in array {key}"
                 for _ in range(count):
-                    self.value(item)
+                    self.skip(self.unpack("<Q", what), what)
+            else:
+                raise self.corrupt(f"array {key} has an unknown element type {item}")
             return count
-        raise ModelError(f"{self.path}: GGUF metadata has an unknown value type {kind}", "model/corrupt")
+        raise self.corrupt(f"metadata {key} has an unknown value type {kind}")
 
 
 def read_header(path: str) -> GGUFInfo:
     """Read and check a GGUF file's header; raises ModelError when it is not a whole GGUF file."""
-    try:
-        size = os.path.getsize(path)
-        f = open(path, "rb")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        raise ModelError(f"model file not found: {path}", "model/missing") from None
-    except OSError as exc:
-        raise ModelError(f"cannot read model file {path}: {exc.strerror}", "model/unreadable") from None
+    f, size = _open_regular(path)
     with f:
         if f.read(4) != MAGIC:
             raise ModelError(f"{path} is not a GGUF model file (wrong magic bytes)", "model/not-gguf")
-        r = _Reader(f, path)
+        r = _Reader(f, path, size)
         info = GGUFInfo(path, r.unpack("<I"), file_size=size)
         if info.version not in (2, 3):
             raise ModelError(f"{path}: unsupported GGUF version {info.version}", "model/not-gguf")
-        info.tensor_count, kv_count = r.unpack("<Q"), r.unpack("<Q")
-        for _ in range(kv_count):
-            key = r.string()
-            info.metadata[key] = r.value(r.unpack("<I"))
+        info.tensor_count = r.count("<Q", "a tensor count of {n}", _MIN_TENSOR)
+        kv_count = r.count("<Q", "a metadata count of {n}", _MIN_KV)
+        for i in range(kv_count):
+            key = r.string(f"metadata key #{i}")
+            label = _label(key)
+            info.metadata[key] = r.value(r.unpack("<I", f"the type of {label}"), label)
         info.expected_size = _expected_size(r, info)
     if info.expected_size is not None and size < info.expected_size:
         raise ModelError(
@@ -145,13 +189,43 @@ def read_header(path: str) -> GGUFInfo:
     return info
 
 
+def _open_regular(path: str) -> tuple[BinaryIO, int]:
+    """The file opened for reading, and its size; a directory, FIFO or device is refused, never opened."""
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise not_a_file(path, mode)
+        # O_NONBLOCK: should the path become a FIFO after the check, opening it must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        raise ModelError(f"model file not found: {path}", "model/missing") from None
+    except OSError as exc:
+        raise ModelError(f"cannot read model file {path}: {exc.strerror}", "model/unreadable") from None
+    f = os.fdopen(fd, "rb")
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        f.close()
+        raise not_a_file(path, st.st_mode)
+    return f, st.st_size
+
+
+def _label(name: str, limit: int = 80) -> str:
+    """A key or tensor name from the file, made safe to put in a message (printable, not too long)."""
+    short = "".join(c if c.isprintable() else "?" for c in name[:limit])
+    return short + ("…" if len(name) > limit else "")
+
+
 def _expected_size(r: _Reader, info: GGUFInfo) -> int | None:
     """End of the last tensor's data, or None when a tensor type is unknown here."""
     end, known = 0, True
-    for _ in range(info.tensor_count):
-        name = r.string()
-        dims = [r.unpack("<Q") for _ in range(r.unpack("<I"))]
-        kind, offset = r.unpack("<I"), r.unpack("<Q")
+    for i in range(info.tensor_count):
+        name = r.string(f"the name of tensor #{i}")
+        what = f"tensor {_label(name)}"
+        n_dims = r.unpack("<I", what)
+        if n_dims > _MAX_DIMS:
+            raise r.corrupt(f"{what} has {n_dims:,} dimensions (at most {_MAX_DIMS})")
+        dims = [r.unpack("<Q", what) for _ in range(n_dims)]
+        kind, offset = r.unpack("<I", what), r.unpack("<Q", what)
         info.tensor_types[name] = kind
         if kind not in _TYPE_SIZES:
             known = False
@@ -161,6 +235,8 @@ def _expected_size(r: _Reader, info: GGUFInfo) -> int | None:
         for d in dims:
             elements *= d
         end = max(end, offset + elements // block * nbytes)
-    align = int(info.metadata.get("general.alignment", 32))
-    data_start = -(-r.f.tell() // align) * align
+    align = info.metadata.get("general.alignment", 32)
+    if not isinstance(align, int) or isinstance(align, bool) or align <= 0 or align & (align - 1):
+        raise r.corrupt(f"general.alignment is {align!r}, not a power of two")
+    data_start = -(-r.pos // align) * align
     return data_start + end if known else None

@@ -72,6 +72,11 @@ class LlamaBackend:
         adapter: str = "",
         speculative: bool = True,
     ) -> None:
+        if n_ctx < 1 or n_threads < 0:  # llama.cpp's own error would blame the model or this build
+            raise ModelError(
+                f"model.nCtx must be at least 1 and model.nThreads at least 0 (got {n_ctx} and {n_threads})",
+                "model/bad-setting",
+            )
         header = read_header(path)
         self.speculative = speculative
         self._seed, self._draws = seed, 0

@@ -13,6 +13,8 @@ def locate(settings: ModelSettings, progress: Progress | None = None) -> registr
     resolved = registry.resolve(settings.name)
     if resolved.present:
         return resolved
+    if resolved.path.exists():  # a directory or FIFO where the file belongs: pulling cannot fix that
+        raise errors.missing_file(str(resolved.path))
     if not settings.auto_pull and (resolved.preset or resolved.hub):
         raise errors.not_downloaded(settings.name)
     fetch.pull(resolved, progress or (lambda done, total, message: None))

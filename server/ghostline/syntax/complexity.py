@@ -18,10 +18,10 @@ class Complexity:
     value: int
 
 
-def complexities(language: str, root: Node) -> list[Complexity]:
-    """Complexity of every function and method; nested definitions count on their own."""
-    definitions = find_definitions(language, root)
-    found = queries.captures(language, "complexity", root)
+def complexities(language: str, root: Node, byte_range: queries.ByteRange | None = None) -> list[Complexity]:
+    """Complexity of every function and method (meeting ``byte_range``); nested ones count on their own."""
+    definitions = find_definitions(language, root, byte_range)
+    found = queries.captures(language, "complexity", root, byte_range)
     skip = [(n.start_byte, n.end_byte) for n in found.get("nobranch", [])]
     counts = {id(d): 1 for d in definitions}
     seen: set[tuple[int, int, str]] = set()

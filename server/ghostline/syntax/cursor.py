@@ -40,7 +40,8 @@ def _inside(node: Node | None, kinds: tuple[str, ...]) -> bool:
 
 
 def _in_block(language: str, root: Node, byte: int) -> bool:
-    for block in queries.captures(language, "blocks", root).get("block", []):
+    near = (max(byte - 1, 0), byte + 1)
+    for block in queries.captures(language, "blocks", root, near).get("block", []):
         if block.start_byte <= byte <= block.end_byte:
             return True
     return False
@@ -49,7 +50,7 @@ def _in_block(language: str, root: Node, byte: int) -> bool:
 def enclosing_header(language: str, root: Node, byte: int) -> tuple[int, int] | None:
     """Byte range of the header (up to its body) of the innermost definition around ``byte``."""
     best = None
-    for d in find_definitions(language, root):
+    for d in find_definitions(language, root, (max(byte - 1, 0), byte + 1)):
         body = d.body
         inside = body is not None and body.start_byte <= byte <= d.node.end_byte
         if inside and body is not None and (best is None or d.node.start_byte >= best[0]):
@@ -57,9 +58,10 @@ def enclosing_header(language: str, root: Node, byte: int) -> tuple[int, int] | 
     return best
 
 
-def import_ranges(language: str, root: Node) -> list[tuple[int, int]]:
-    """Byte ranges of the file's import statements, in order."""
-    nodes = queries.captures(language, "imports", root).get("import", [])
+def import_ranges(language: str, root: Node, end: int | None = None) -> list[tuple[int, int]]:
+    """Byte ranges of the file's import statements (those starting before byte ``end``), in order."""
+    byte_range = (0, end) if end is not None else None
+    nodes = queries.captures(language, "imports", root, byte_range).get("import", [])
     return sorted({(n.start_byte, n.end_byte) for n in nodes})
 
 

@@ -23,10 +23,24 @@ class Definition:
     """The last node of the doc (a run of ``///`` comments spans several)."""
 
 
-def find_definitions(language: str, root: Node) -> list[Definition]:
-    """All definitions under ``root`` in document order, one per definition node."""
+def find_definitions(
+    language: str, root: Node, byte_range: queries.ByteRange | None = None, chunk: int = 0
+) -> list[Definition]:
+    """All definitions under ``root`` (meeting ``byte_range``) in document order, one per definition node.
+
+    With ``chunk``, the query runs over ranges of about that many bytes in turn (see ``queries.chunks``).
+    """
     found: dict[tuple[int, int], Definition] = {}
-    for _, caps in queries.matches(language, "definitions", root):
+    ranges = queries.chunks(root, chunk) if chunk and byte_range is None else [byte_range]
+    for part in ranges:
+        _collect(language, root, part, found)
+    return sorted(found.values(), key=lambda d: (d.node.start_byte, -d.node.end_byte))
+
+
+def _collect(
+    language: str, root: Node, byte_range: queries.ByteRange | None, found: dict[tuple[int, int], Definition]
+) -> None:
+    for _, caps in queries.matches(language, "definitions", root, byte_range):
         kind = next((k for k in caps if k.startswith("definition.")), None)
         if kind is None or "name" not in caps:
             continue
@@ -45,10 +59,10 @@ def find_definitions(language: str, root: Node) -> list[Definition]:
             doc,
             docs[-1] if docs else None,
         )
-    return sorted(found.values(), key=lambda d: (d.node.start_byte, -d.node.end_byte))
 
 
 def definition_at(language: str, root: Node, byte: int) -> Definition | None:
     """The innermost definition (function, method or class) around a byte offset, or None."""
-    inside = [d for d in find_definitions(language, root) if d.node.start_byte <= byte <= d.node.end_byte]
+    near = find_definitions(language, root, (max(byte - 1, 0), byte + 1))
+    inside = [d for d in near if d.node.start_byte <= byte <= d.node.end_byte]
     return max(inside, key=lambda d: d.node.start_byte) if inside else None

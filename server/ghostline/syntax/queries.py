@@ -45,17 +45,41 @@ def query(language: str, kind: str) -> Query | None:
     return Query(languages.load(language), text)
 
 
-def captures(language: str, kind: str, node: Node) -> dict[str, list[Node]]:
-    """Run one query kind under ``node``; capture name → nodes (empty when no query)."""
+ByteRange = tuple[int, int]
+
+
+def captures(
+    language: str, kind: str, node: Node, byte_range: ByteRange | None = None
+) -> dict[str, list[Node]]:
+    """Run one query kind under ``node`` (only where it meets ``byte_range``); capture name → nodes."""
     q = query(language, kind)
     if q is None:
         return {}
-    return QueryCursor(q).captures(node)
+    return _cursor(q, byte_range).captures(node)
 
 
-def matches(language: str, kind: str, node: Node) -> list[tuple[int, dict[str, list[Node]]]]:
-    """Run one query kind under ``node``; a list of (pattern index, captures) per match."""
+def matches(
+    language: str, kind: str, node: Node, byte_range: ByteRange | None = None
+) -> list[tuple[int, dict[str, list[Node]]]]:
+    """Run one query kind under ``node`` (where it meets ``byte_range``); (pattern, captures) per match."""
     q = query(language, kind)
     if q is None:
         return []
-    return QueryCursor(q).matches(node)
+    return _cursor(q, byte_range).matches(node)
+
+
+def chunks(node: Node, size: int) -> list[ByteRange]:
+    """``node``'s bytes cut into ranges of ``size`` bytes.
+
+    Querying one range at a time lets other threads run in between (a query holds the GIL while it runs); a
+    node met by several ranges is found by each, so callers drop repeats.
+    """
+    start, end = node.start_byte, max(node.end_byte, node.start_byte + 1)
+    return [(at, min(at + size, end)) for at in range(start, end, max(size, 1))]
+
+
+def _cursor(q: Query, byte_range: ByteRange | None) -> QueryCursor:
+    cursor = QueryCursor(q)
+    if byte_range is not None:
+        cursor.set_byte_range(*byte_range)
+    return cursor

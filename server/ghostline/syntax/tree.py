@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tree_sitter import Node, Parser, Point, Tree
+from tree_sitter import Node, Parser, Point
+from tree_sitter import Tree as Tree
 
 from ghostline.syntax import languages
 
@@ -49,6 +50,12 @@ class SyntaxTree:
         """Parse the new source reusing the edited old tree."""
         self.tree = self._parser.parse(source, self.tree)
 
+    def copy(self) -> SyntaxTree:
+        """Another handle on the current tree (edits to one do not reach the other), for another thread."""
+        other = SyntaxTree.__new__(SyntaxTree)
+        other.language, other._parser, other.tree = self.language, self._parser, self.tree.copy()
+        return other
+
     def fresh_parse(self, source: bytes) -> Tree:
         """A from-scratch parse of ``source`` (for checks and benchmarks; keeps the current tree)."""
         return self._parser.parse(source)
@@ -57,3 +64,17 @@ class SyntaxTree:
 def parse(language: str, source: bytes) -> Tree:
     """Parse a whole source once (for the command line and one-off checks)."""
     return Parser(languages.load(language)).parse(source)
+
+
+def parse_in_chunks(language: str, source: bytes, old_tree: Tree | None = None, chunk: int = 8192) -> Tree:
+    """Parse ``source`` handing it to tree-sitter a chunk at a time.
+
+    Each chunk is fetched by a Python callback, so a parse running in a worker thread lets other threads
+    (the server's event loop) take the GIL in between instead of waiting for the whole parse.
+    """
+    parser = Parser(languages.load(language))
+
+    def read(byte: int, point: Point) -> bytes:
+        return source[byte : byte + chunk]
+
+    return parser.parse(read, old_tree) if old_tree is not None else parser.parse(read)

@@ -80,9 +80,13 @@ def build(
     split = assign_splits([s.path for s in sources], seed, fractions)
     examples_seen: dict[str, Deduplicator] = {}  # per kind: a function and its doc pair share their text
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SPLITS}
+    leaked = 0
     for done, source in enumerate(sources):
         report(done, len(sources), source.path)
         for example in mine.fim_examples(source, seed, per_kind) + mine.doc_pairs(source):
+            if source.secrets.leaks(_shown(example)):  # a last check: mine keeps secret lines out already
+                leaked += 1
+                continue
             seen = examples_seen.setdefault(example["kind"], Deduplicator(threshold=0.85))
             if seen.add(_dedup_text(example)):
                 rows[split[source.path]].append(example)
@@ -90,15 +94,38 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     for name in SPLITS:
         _write_jsonl(out / f"{name}.jsonl", rows[name])
-    held_out = [s for s in sources if split[s.path] == "test" and has_doctests(s.language, s.text)]
+    held_out = [  # whole files: none with a secret
+        s for s in sources if split[s.path] == "test" and not s.secrets and has_doctests(s.language, s.text)
+    ]
     _write_jsonl(
         out / DOCTEST_FILES, [{"path": s.path, "language": s.language, "text": s.text} for s in held_out]
     )
     by_split = {name: sorted(p for p in split if split[p] == name) for name in SPLITS}
     (out / "files.json").write_text(json.dumps(by_split, indent=1) + "\n", encoding="utf-8")
     summary = _summary(repo, seed, sources, skipped, rows, files_seen, examples_seen)
+    summary["secrets"] = _secrets_summary(sources, leaked)
     (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return summary
+
+
+def _shown(example: dict[str, Any]) -> str:
+    """All the text an example shows; a FIM example's parts are one piece of the file, so joined."""
+    if "middle" in example:
+        return "".join(str(example[k]) for k in ("prefix", "middle", "suffix"))
+    return f"{example['prompt']}\n{example['completion']}"
+
+
+def _secrets_summary(sources: list[SourceFile], leaked: int) -> dict[str, Any]:
+    """How many files hold secrets and how many lines of each kind (never a value)."""
+    kinds: Counter[str] = Counter()
+    for source in sources:
+        kinds.update(dict(source.secrets.kinds))
+    return {
+        "files": sum(1 for s in sources if s.secrets),
+        "lines_hidden": sum(len(s.secrets.lines) for s in sources),
+        "lines_per_kind": dict(sorted(kinds.items())),
+        "examples_dropped": leaked,
+    }
 
 
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -156,6 +183,10 @@ def format_summary(summary: dict[str, Any]) -> str:
         "examples: " + ", ".join(f"{k} {ex[k]} (~{tok[k]:,} tokens)" for k in SPLITS),
         f"duplicates removed: {summary['duplicates_removed']}",
     ]
+    if summary.get("secrets", {}).get("files"):
+        found = summary["secrets"]
+        kinds = ", ".join(f"{k} {n}" for k, n in found["lines_per_kind"].items())
+        lines.append(f"secrets: {found['lines_hidden']} lines of {found['files']} files kept out ({kinds})")
     for language, kinds in summary["examples_per_language_and_kind"].items():
         lines.append(f"  {language:<11} " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
     return "\n".join(lines)

@@ -1,16 +1,15 @@
-"""Which files of a repository are worth learning from: no vendored, generated, minified or secret files."""
+"""Which files of a repository are worth learning from, and which of their lines hold secrets."""
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ghostline.engine import check
 from ghostline.syntax import languages
+from ghostline.tune.secrets import Secrets, scan
 
 VENDORED = {
     "vendor",
@@ -38,29 +37,22 @@ SECRET_NAMES = re.compile(
     r"\.netrc|\.pgpass|\.htpasswd|credentials(\.json)?|secrets?\.(json|ya?ml|toml))$",
     re.IGNORECASE,
 )
-SECRET_TEXT = re.compile(
-    r"-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}|"
-    r"\bxox[abposr]-[A-Za-z0-9-]{10,}|\bsk-[A-Za-z0-9_-]{20,}|"
-    r"(?i:(api[_-]?key|secret[_-]?key|access[_-]?token|auth[_-]?token|password|passwd)\s*[:=]\s*"
-    r"['\"][^'\"\s]{8,}['\"])"
-)
-_TOKEN = re.compile(r"['\"]([A-Za-z0-9+/=_\-]{32,})['\"]")
-ENTROPY = 4.5
-"""Bits per character above which a long quoted token looks like a key (hex digests stay below 4)."""
 
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file to mine: its path relative to the repository, language and text."""
+    """A file to mine: its path relative to the repository, language, text, and the secrets in it."""
 
     path: str
     language: str
     text: str
+    secrets: Secrets = field(default_factory=Secrets)
+    """Lines no example may show (``mine`` works around them; the file itself is kept)."""
 
 
 @dataclass(frozen=True)
 class Skipped:
-    """A file left out, and why (vendored, generated, minified, binary, encoding, secret, large)."""
+    """A file left out, and why (vendored, generated, minified, binary, encoding, secret name, large)."""
 
     path: str
     reason: str
@@ -96,31 +88,23 @@ def classify(rel: str, path: Path) -> SourceFile | Skipped:
     except UnicodeDecodeError:
         return Skipped(rel, "encoding")
     reason = text_problem(text)
-    return Skipped(rel, reason) if reason else SourceFile(rel, spec.name, text.replace("\r\n", "\n"))
+    if reason:
+        return Skipped(rel, reason)
+    text = text.replace("\r\n", "\n")
+    return SourceFile(rel, spec.name, text, scan(text, rel))
 
 
 def text_problem(text: str) -> str:
-    """``generated``, ``minified``, ``secret`` or ``empty`` for text not to learn from, else ''."""
+    """``generated``, ``minified`` or ``empty`` for text not to learn from, else ''."""
     if not text.strip():
         return "empty"
     if GENERATED.search("\n".join(text.splitlines()[:10])):
         return "generated"
     if max(map(len, text.splitlines())) > MAX_LINE:
         return "minified"
-    if looks_secret(text):
-        return "secret"
     return ""
 
 
-def looks_secret(text: str) -> bool:
-    """Private keys, cloud or API tokens, credential assignments, or a long high-entropy quoted token."""
-    if SECRET_TEXT.search(text):
-        return True
-    return any(entropy(m.group(1)) > ENTROPY for m in _TOKEN.finditer(text))
-
-
-def entropy(token: str) -> float:
-    """Shannon entropy of a string in bits per character."""
-    counts = Counter(token)
-    n = len(token)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
+def looks_secret(text: str, path: str = "snippet.py") -> bool:
+    """Whether ``tune.secrets`` (detect-secrets) finds a secret in ``text``; ``path`` sets the language."""
+    return bool(scan(text, path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import inspect
 import random
@@ -12,6 +13,7 @@ from typing import Any
 from ghostline.syntax import cursor, languages, spans
 from ghostline.syntax.tree import parse
 from ghostline.tune.files import SourceFile
+from ghostline.tune.secrets import byte_ranges
 
 MAX_MIDDLE_LINES = 12
 """As many lines as an inline suggestion may have (completion.maxLines)."""
@@ -24,6 +26,31 @@ _COMMENT_MARK = re.compile(r"^\s*(/\*\*|/\*|\*/|\*|///|//!|//|---|--|#)\s?")
 Example = dict[str, Any]
 
 
+class Hidden:
+    """The byte ranges of a file's secret lines, which no example may show."""
+
+    def __init__(self, source: SourceFile, data: bytes) -> None:
+        self.data = data
+        self.ranges = byte_ranges(source.text, source.secrets.lines) if source.secrets else []
+        self.starts = [a for a, _ in self.ranges]
+
+    def touches(self, start: int, end: int) -> bool:
+        """Whether a secret line is one of the lines that bytes ``start``..``end`` are on."""
+        if not self.ranges:
+            return False
+        first = self.data.rfind(b"\n", 0, start) + 1
+        last = self.data.find(b"\n", end)
+        last = len(self.data) if last < 0 else last
+        i = bisect.bisect_right(self.starts, last) - 1  # the last range starting on or before the end
+        return i >= 0 and self.ranges[i][1] > first
+
+    def context(self, start: int, end: int) -> tuple[int, int]:
+        """Where the text around a gap may start and end: past the secret lines on either side."""
+        before = [b for _, b in self.ranges if b <= start]
+        after = [a for a, _ in self.ranges if a >= end]
+        return (before[-1] if before else 0), (after[0] if after else len(self.data))
+
+
 def example_id(*parts: str) -> str:
     """A stable id from the example's content."""
     return hashlib.sha1("\x00".join(parts).encode("utf-8")).hexdigest()[:16]
@@ -33,10 +60,12 @@ def fim_examples(source: SourceFile, seed: int, per_kind: int) -> list[Example]:
     """Up to ``per_kind`` FIM examples of each span kind, chosen by a seeded, file-specific draw."""
     data = source.text.encode("utf-8")
     rng = random.Random(f"{seed}:{source.path}")
+    hidden = Hidden(source, data)
     by_kind: dict[str, list[spans.Span]] = {}
     for span in spans.fim_spans(source.language, data):
         middle = data[span.start : span.end].decode("utf-8", "replace")
-        if middle.strip() and middle.count("\n") < MAX_MIDDLE_LINES and len(middle) <= MAX_MIDDLE_CHARS:
+        fits = middle.strip() and middle.count("\n") < MAX_MIDDLE_LINES and len(middle) <= MAX_MIDDLE_CHARS
+        if fits and not hidden.touches(span.start, span.end):  # a secret on the gap's lines: draw another
             by_kind.setdefault(span.kind, []).append(span)
     out = []
     for kind in sorted(by_kind):
@@ -46,14 +75,14 @@ def fim_examples(source: SourceFile, seed: int, per_kind: int) -> list[Example]:
         for span in candidates:
             if taken >= per_kind:
                 break
-            example = _fim(source, data, span)
+            example = _fim(source, data, span, hidden)
             if example is not None:
                 out.append(example)
                 taken += 1
     return out
 
 
-def _fim(source: SourceFile, data: bytes, span: spans.Span) -> Example | None:
+def _fim(source: SourceFile, data: bytes, span: spans.Span, hidden: Hidden) -> Example | None:
     prefix_b, middle_b, suffix_b = data[: span.start], data[span.start : span.end], data[span.end :]
     before = prefix_b[prefix_b.rfind(b"\n") + 1 :].decode("utf-8", "replace")
     after_line = suffix_b.split(b"\n", 1)[0].decode("utf-8", "replace")
@@ -64,7 +93,9 @@ def _fim(source: SourceFile, data: bytes, span: spans.Span) -> Example | None:
     if mode == "none" or (mode == "single" and "\n" in middle):
         return None
     full_prefix = prefix_b.decode("utf-8", "replace")
-    prefix, suffix = _tail(full_prefix), _head(suffix_b.decode("utf-8", "replace"))
+    start, end = hidden.context(span.start, span.end)  # the context stops short of secret lines
+    prefix = _tail(data[start : span.start].decode("utf-8", "replace"))
+    suffix = _head(data[span.end : end].decode("utf-8", "replace"))
     return {
         "id": example_id(source.path, str(span.start), str(span.end), span.kind),
         "kind": f"fim-{span.kind}",
@@ -98,8 +129,11 @@ def doc_pairs(source: SourceFile) -> list[Example]:
     """For each documented function: a doc → function and a function → doc example."""
     data = source.text.encode("utf-8")
     comment = languages.spec(source.language).line_comment
+    hidden = Hidden(source, data)
     out = []
     for d in spans.documented_definitions(source.language, data):
+        if hidden.touches(min(d.start, d.doc_start), max(d.end, d.doc_end)):
+            continue
         code, doc = _split_doc(data, d)
         if not doc or not code.strip() or code.count("\n") >= MAX_PAIR_LINES:
             continue

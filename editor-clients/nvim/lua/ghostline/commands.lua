@@ -1,4 +1,4 @@
---- User commands: :GhostlineToggle and :GhostlineStats.
+--- User commands: :GhostlineToggle, :GhostlineStats and :GhostlineTrust.
 local config = require('ghostline.config')
 local server = require('ghostline.server')
 
@@ -83,6 +83,12 @@ function M.create()
   })
   vim.api.nvim_create_user_command('GhostlineStats', M.stats, {
     desc = 'Ghostline: show suggestion statistics',
+    force = true,
+  })
+  vim.api.nvim_create_user_command('GhostlineTrust', function()
+    server.trust_project(0)
+  end, {
+    desc = "Ghostline: ask again whether the project's .venv/bin/ghostline may run",
     force = true,
   })
 end

@@ -13,7 +13,7 @@ local M = {}
 ---@field native boolean? Use Neovim's `vim.lsp.inline_completion` (nil: when Neovim has it, 0.12+).
 ---@field keymaps ghostline.Keymaps Insert-mode keys; `false` leaves one unmapped.
 ---@field settings table Server settings (camelCase, as in `ghostline settings`), sent as initializationOptions.
----@field cmd string[]? The server command (nil: `.venv/bin/ghostline` of the project, else `ghostline` on PATH).
+---@field cmd string[]? The server command (nil: the project's `.venv/bin/ghostline` once you trust its folder, else `ghostline` on PATH).
 
 ---@type ghostline.Options
 M.defaults = {

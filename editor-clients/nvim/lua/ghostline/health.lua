@@ -29,6 +29,16 @@ local function check_binary()
   else
     health.ok('server command: ' .. table.concat(cmd, ' '))
   end
+  local nearest = server.candidates(root)[1]
+  if nearest and nearest.trust ~= 'trust' and not config.options.cmd then
+    local why = nearest.trust == 'deny' and 'you said "never" (or "not now" in this session)'
+      or 'it is not trusted yet'
+    local file = require('ghostline.trust').file()
+    health.warn(
+      ('project server %s not used: %s'):format(nearest.exe, why),
+      { (':GhostlineTrust runs it once you trust its folder (answers kept in %s)'):format(file) }
+    )
+  end
 end
 
 ---@param client vim.lsp.Client

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ghostline.engine.actions.bounds import Problem
 from ghostline.engine.actions.docstring import generate_docstring
 from ghostline.engine.actions.edits import Edit, FileChange
 from ghostline.engine.actions.examples import Check, Runner, examples_check, stated_examples
 from ghostline.engine.actions.explain import explain_edit
 from ghostline.engine.actions.generate import generate_at, spot_after_comment, spot_after_docstring
-from ghostline.engine.actions.repair import Problem, repair
+from ghostline.engine.actions.repair import repair
 from ghostline.engine.actions.testgen import generate_tests
 from ghostline.engine.document import Document
 from ghostline.model.backend import Backend

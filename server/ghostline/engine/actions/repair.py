@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from ghostline.engine.actions import verify
+from ghostline.engine.actions.bounds import Problem, asked, bounded, deletes_too_much
 from ghostline.engine.actions.chat import ask_for_code, fence_name
 from ghostline.engine.actions.edits import ActionFailed, Edit, line_ending, minimal_edit, reindent
 from ghostline.engine.actions.fill import infill_line
@@ -22,15 +22,6 @@ SYSTEM = (
     "You are Ghostline, a precise code repair tool. You rewrite the code you are given with the problem "
     "fixed, changing as little as possible and keeping names, comments and formatting. Reply with code only."
 )
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What to fix: a diagnostic's message and its range as string offsets."""
-
-    message: str
-    start: int
-    end: int
 
 
 def span_for(doc: Document, problem: Problem) -> tuple[int, int]:
@@ -97,6 +88,7 @@ def repair(
     fails (None when it passes); a failing candidate is retried like one that does not parse.
     """
     text, nl = doc.text, line_ending(doc.text)
+    problem = bounded(doc, problem)
     start, end = span_for(doc, problem)
     snippet = text[start:end].replace("\r\n", "\n")
     indent = _common_indent(snippet)
@@ -111,14 +103,14 @@ def repair(
         )
         answer = trim_echoes(answer, code, text[:start] + text[end:])
         candidate = reindent(answer, indent, nl) if answer.strip() else ""
-        reason = _judge(doc, start, end, candidate, check)
+        reason = _judge(doc, problem, start, end, candidate, check)
         if reason is None:
             return minimal_edit(text, start, end, candidate)
         tried.append((answer, reason))
         if len(tried) == 1:  # the rewrite failed: let the model fill in the broken line itself (cheap, FIM)
             infills = _line_infills(doc, problem, (start, end), backend, should_stop, check is not None)
             for candidate in infills:
-                if (reason := _judge(doc, start, end, candidate, check)) is None:
+                if (reason := _judge(doc, problem, start, end, candidate, check)) is None:
                     return minimal_edit(text, start, end, candidate)
     raise ActionFailed(
         f"Ghostline found no safe fix for '{problem.message}': {tried[-1][1]} "
@@ -205,10 +197,20 @@ def _code_rows(text: str, first: int, last: int) -> list[int]:
 
 
 def _judge(
-    doc: Document, start: int, end: int, candidate: str, check: Callable[[str], str | None] | None
+    doc: Document,
+    problem: Problem,
+    start: int,
+    end: int,
+    candidate: str,
+    check: Callable[[str], str | None] | None,
 ) -> str | None:
     """Why ``candidate`` for ``doc.text[start:end]`` is not offered (None: safe, and passes ``check``)."""
     reason = _reject(doc, start, end, candidate)
+    lo, hi = asked(doc, problem)
+    first = doc.text.count("\n", start, max(lo, start))
+    last = first + doc.text.count("\n", max(lo, start), max(min(hi, end), start))
+    if reason is None and deletes_too_much(doc.text[start:end], candidate, first, last):
+        reason = "it deletes code it was not asked to fix"
     if reason is None and check is not None:
         reason = check(doc.text[:start] + candidate + doc.text[end:])
     return reason

@@ -149,7 +149,7 @@ class ContextBuilder:
         start_byte = doc.byte_at(window_start)
         parts = [
             source[a:b].decode("utf-8", "replace")
-            for a, b in cursor.import_ranges(doc.language, doc.syntax.root)
+            for a, b in cursor.import_ranges(doc.language, doc.syntax.root, start_byte)
             if b <= start_byte
         ]
         header = cursor.enclosing_header(doc.language, doc.syntax.root, byte)
