@@ -29,10 +29,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,ctransformers,tune]'
 	touch $(STAMP)
 
-# The models the tests and the demo use, fetched once into the user cache (sha256-verified).
+# The models the tests and the demo use, fetched once into the user cache (sha256-verified), and the one
+# model.name = auto picks on this machine (`ghostline doctor` says which and why).
 models: setup
 	$(BIN)/ghostline model pull smollm2-135m
 	$(BIN)/ghostline model pull qwen2.5-coder-0.5b
+	$(BIN)/ghostline model pull
 
 demo: setup models
 	$(BIN)/ghostline demo

@@ -1,13 +1,26 @@
-"""The ``ghostline`` command line: serve, check, model, demo, bench, eval, settings, dataset, finetune."""
+"""The ``ghostline`` command line: serve, check, model, doctor, demo, bench, eval, settings, tuning."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from ghostline import __version__, config
-from ghostline.commands import action, bench, check, complete, dataset, evaluate, finetune, model, tune_eval
+from ghostline.commands import (
+    action,
+    bench,
+    check,
+    complete,
+    dataset,
+    doctor,
+    evaluate,
+    fill_eval,
+    finetune,
+    model,
+    tune_eval,
+)
 
 
 def _tcp_address(value: str) -> tuple[str, int]:
@@ -48,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check.add_parser(sub)
     model.add_parser(sub)
+    doctor.add_parser(sub)
     complete.add_parser(sub)
     action.add_parser(sub)
     bench.add_parser(sub)
@@ -55,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     dataset.add_parser(sub)
     finetune.add_parser(sub)
     tune_eval.add_parser(sub)
+    fill_eval.add_parser(sub)
 
     demo = sub.add_parser("demo", help="open a sample file through a real LSP client and show the results")
     demo.add_argument("file", nargs="?", type=Path, help="file to open (default: the bundled sample)")
@@ -64,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 on usage errors)."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(fill_eval.rewrite(sys.argv[1:] if argv is None else argv))
     if args.command == "serve":
         from ghostline.lsp.app import serve
 
@@ -88,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {
         "check": check.run,
         "model": model.run,
+        "doctor": doctor.run,
         "bench": bench.run,
         "complete": complete.run,
         "stats": complete.run_stats,
@@ -96,5 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "dataset": dataset.run,
         "finetune": finetune.run,
         "eval-repo": tune_eval.run,
+        "eval-realfill": fill_eval.run,
+        "eval-repofill": fill_eval.run,
     }
     return commands[args.command](args)

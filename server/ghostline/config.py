@@ -69,8 +69,8 @@ class ModelSettings:
 
     backend: Literal["llama", "remote", "ctransformers"] = "llama"
     """``llama``: llama.cpp in-process; ``remote``: an inference server (``remote.*``); ``ctransformers``."""
-    name: str = "qwen2.5-coder-0.5b"
-    """Preset name, a local ``.gguf`` path, or ``hf:OWNER/REPO/FILE.gguf``."""
+    name: str = "auto"
+    """``auto`` (a preset fit for this machine), a preset name, a ``.gguf`` path or ``hf:OWNER/REPO/FILE``."""
     auto_pull: bool = True
     """Download the model on first start when it is missing."""
     n_ctx: int = ranged(4096, 256, 131_072)
@@ -116,13 +116,25 @@ class CompletionSettings:
     enabled: bool = True
     """Offer inline completions."""
     debounce_ms: int = ranged(25, 0, 5000)
-    """Wait this long for more keystrokes before asking the model."""
+    """Wait at least this long for more keystrokes before asking the model."""
+    adaptive_debounce: bool = True
+    """Wait longer while the user types fast (up to 1 s), from the measured pace of their keystrokes."""
     max_latency_ms: int = ranged(2000, 50, 600_000)
-    """Time budget per request; when it runs out the best text so far is returned."""
+    """Time budget per request; when it runs out the answer is empty and the model goes on (see below)."""
+    background_ms: int = ranged(20_000, 0, 120_000)
+    """How long a suggestion may go on once the budget ran out; the client is told when it is ready."""
     context_tokens: int = ranged(1024, 64, 32_768)
     """Token budget for the text around the cursor (prefix and suffix)."""
     cross_file_tokens: int = ranged(256, 0, 8192)
-    """Token budget for snippets from other open or recently edited documents (0: off)."""
+    """Token budget for snippets from other open or recently edited documents (0: off).
+
+    Only documents related to the code at the cursor count: one it imports, or one defining a name used
+    near the cursor that the document itself does not define."""
+    definition_tokens: int = ranged(384, 0, 8192)
+    """Token budget for the signatures and docs of names used near the cursor and defined in other files of
+    the workspace (from the workspace index; 0: off)."""
+    recent_edits: int = ranged(3, 0, 10)
+    """How many of the session's recent edits (as diffs) the prompt shows the model (0: none)."""
     max_tokens: int = ranged(128, 1, 4096)
     """Most tokens generated for one suggestion."""
     max_lines: int = ranged(12, 1, 200)
@@ -134,6 +146,16 @@ class CompletionSettings:
 
 
 @dataclass(frozen=True)
+class IndexSettings:
+    """The workspace index: the definitions of the workspace's source files (``workspace/symbol``)."""
+
+    enabled: bool = True
+    """Index the workspace folders' source files in the background (``.gitignore`` respected)."""
+    max_files: int = ranged(20_000, 0, 1_000_000)
+    """Most files indexed; the rest of a larger workspace is left out (shallow folders first)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every Ghostline setting, with its default."""
 
@@ -142,6 +164,7 @@ class Settings:
     complexity: ComplexitySettings = field(default_factory=ComplexitySettings)
     model: ModelSettings = field(default_factory=ModelSettings)
     remote: RemoteSettings = field(default_factory=RemoteSettings)
+    index: IndexSettings = field(default_factory=IndexSettings)
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     """How much the server logs to stderr / window/logMessage."""
 

@@ -28,3 +28,16 @@ if vim.env.GHOSTLINE_TEST_SELECT == '1' then
     return #waiting
   end
 end
+
+-- Every text of the statusline function as the plugin announces a change (User GhostlineStatus), with the
+-- time in ms: _G.ghostline_test_status.
+_G.ghostline_test_status = {}
+vim.api.nvim_create_autocmd('User', {
+  pattern = 'GhostlineStatus',
+  callback = function()
+    local text, seen = require('ghostline').status(), _G.ghostline_test_status
+    if #seen == 0 or seen[#seen].text ~= text then
+      table.insert(seen, { at = vim.uv.hrtime() / 1e6, text = text })
+    end
+  end,
+})

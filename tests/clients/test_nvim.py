@@ -11,15 +11,18 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ghostline.harness.demo import COMPLETION_SAMPLE
 from ghostline.model import fetch, registry
 from ghostline.syntax import languages
 
+from .busy import busy_cpu
 from .nvim import ROOT, Nvim, find_nvim, keys, run_lua, started, wait_for
 
 NVIM = find_nvim()
@@ -187,7 +190,8 @@ def test_plugin_sets_itself_up_and_keeps_the_users_options() -> None:
       accept = require('ghostline.config').options.keymaps.accept,
     }"""
     plain = run_lua(NVIM, state)
-    assert plain["commands"] == [2, 2, 2] and sorted(plain["autocmds"]) == ["LspAttach", "LspDetach"]
+    ours = ["ColorScheme", "LspAttach", "LspDetach", "LspProgress"]
+    assert plain["commands"] == [2, 2, 2] and sorted(plain["autocmds"]) == ours
     assert (plain["debounce"], plain["accept"]) == (75, "<Tab>")
     mine = run_lua(
         NVIM, state, before="require('ghostline').setup({ debounce_ms = 5, keymaps = { accept = false } })"
@@ -197,7 +201,7 @@ def test_plugin_sets_itself_up_and_keeps_the_users_options() -> None:
         "require('ghostline').setup({ debounce_ms = 5 }); require('ghostline').setup({ debounce_ms = 5 })\n"
     )
     twice = run_lua(NVIM, again + state)
-    assert sorted(twice["autocmds"]) == ["LspAttach", "LspDetach"] and twice["debounce"] == 5
+    assert sorted(twice["autocmds"]) == ours and twice["debounce"] == 5
 
 
 def test_checkhealth_says_what_is_missing(tmp_path: Path) -> None:
@@ -497,7 +501,302 @@ def test_checkhealth_and_stats(editor: tuple[Nvim, Path]) -> None:
     assert f"OK model {registry.DEFAULT}: ready" in report, report
     assert "ERROR" not in report, report
     nv.send(":bwipeout<CR>:GhostlineStats<CR>")
-    messages = wait_for(
-        lambda: "suggestions shown" in (m := nv.expr("execute('messages')")) and m, 10, "stats"
+    shown = "\n".join(wait_for(lambda: floating(nv), 10, "the statistics window"))
+    assert re.search(r"accepted\s+[1-9]\d* \(\d+%\)", shown), shown
+    assert "suggestions shown" not in nv.expr("execute('messages')"), "printed: a hit-enter prompt"
+    assert nv.lua("return vim.api.nvim_get_mode()") == {"mode": "n", "blocking": False}
+
+
+FLOATING = """
+for _, win in ipairs(vim.api.nvim_list_wins()) do
+  if vim.api.nvim_win_get_config(win).relative ~= '' then
+    return vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(win), 0, -1, false)
+  end
+end
+return nil
+"""
+
+
+def floating(nv: Nvim) -> list[str] | None:
+    """The lines of the floating window shown, if any."""
+    lines = nv.lua(FLOATING)
+    return list(lines) if lines else None
+
+
+# -- the plugin against a stand-in server (tests/clients/fake_server.lua) ------------------------------
+
+FAKE = Path(__file__).with_name("fake_server.lua")
+
+
+def test_highlight_is_visible_in_a_256_colour_terminal() -> None:
+    """GhostlineSuggestion has a cterm grey (Comment has none by default).
+
+    It survives a colour scheme, and yields to the user's own definition.
+    """
+    assert NVIM is not None
+    lua = """
+local function hl() return vim.api.nvim_get_hl(0, { name = 'GhostlineSuggestion' }) end
+local first = hl()
+vim.cmd('colorscheme blue') -- clears every group, then runs ColorScheme
+return { first = first, after = hl(), comment = vim.api.nvim_get_hl(0, { name = 'Comment', link = false }) }
+"""
+    found = run_lua(NVIM, lua)
+    for when in ("first", "after"):
+        hl = found[when]
+        assert hl["ctermfg"] == 244 and hl["fg"] == 0x808080 and hl["cterm"] == {"italic": True}, found
+        assert "link" not in hl, found
+    mine = "vim.api.nvim_set_hl(0, 'GhostlineSuggestion', { fg = '#ff0000', ctermfg = 9 })"
+    kept = run_lua(NVIM, "return vim.api.nvim_get_hl(0, { name = 'GhostlineSuggestion' })", before=mine)
+    assert kept["ctermfg"] == 9 and kept["fg"] == 0xFF0000, kept
+
+
+def test_statusline_text_for_each_state() -> None:
+    assert NVIM is not None
+    cases = {
+        "loading 40%": {"state": "loading", "percentage": 40},
+        "loading": {"state": "loading"},
+        "ready": {"state": "ready", "message": "qwen: fim"},
+        "thinking…": {"state": "ready", "thinking": True},
+        "slow (~4 s)": {"state": "slow", "message": "slow machine: suggestions take ~4 s (budget 2000 ms)"},
+        "docstring…": {"state": "slow", "task": "docstring", "thinking": True},
+        "ready (inline off)": {"state": "ready", "enabled": False},
+        "offline": {"state": "offline", "message": "connection refused"},
+        "error": {"state": "error", "message": "model file missing"},
+        "off": {"state": "off"},
+    }
+    lua = (
+        "local f = require('ghostline.status').format\nreturn {"
+        + ", ".join(f"f(vim.json.decode({json.dumps(json.dumps(params))}))" for params in cases.values())
+        + "}"
     )
-    assert re.search(r"accepted\s+[1-9]\d* \(\d+%\)", messages), messages
+    assert run_lua(NVIM, lua) == [f"ghostline: {text}" for text in cases]
+    assert run_lua(NVIM, "return require('ghostline').status()") == "", "no server attached: nothing to say"
+
+
+def stand_in(nv: Nvim) -> None:
+    """Attach the stand-in server to the current buffer."""
+    nv.lua(f"dofile({json.dumps(str(FAKE))}); fake.start()")
+    attached = "return #vim.lsp.get_clients({ bufnr = 0, name = 'ghostline' })"
+    wait_for(lambda: nv.lua(attached), 10, "the stand-in server to attach")
+
+
+def notify(nv: Nvim, method: str, params: dict[str, Any]) -> None:
+    """A notification from the stand-in server."""
+    nv.lua(f"fake.notify({json.dumps(method)}, vim.json.decode({json.dumps(json.dumps(params))}))")
+
+
+def status(nv: Nvim) -> str:
+    return str(nv.lua("return require('ghostline').status()"))
+
+
+def expect(nv: Nvim, text: str) -> None:
+    """The statusline function says ``text`` (soon: notifications are handled on the next loop turn)."""
+    try:
+        wait_for(lambda: status(nv) == text, 5, repr(text), every=0.05)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; the statusline says {status(nv)!r}") from None
+
+
+def completions(nv: Nvim) -> int:
+    return int(nv.lua("return fake.count('textDocument/inlineCompletion')"))
+
+
+def test_statusline_and_notifications_follow_the_server(tmp_path: Path) -> None:
+    """The statusline function in known states; one vim.notify when the model is ready, one when it fails."""
+    assert NVIM is not None
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x = \n")
+    env = {**os.environ, **{f"XDG_{k}_HOME": str(tmp_path / k.lower()) for k in ("CONFIG", "DATA", "STATE")}}
+    with started(NVIM, tmp_path, [notes], env) as nv:
+        stand_in(nv)
+        expect(nv, "ghostline: starting")
+        notify(nv, "ghostline/status", {"state": "loading", "message": "loading tiny", "model": "tiny"})
+        model = {"token": "ghostline-model-1"}
+        notify(nv, "$/progress", {**model, "value": {"kind": "begin", "title": "Ghostline", "percentage": 0}})
+        notify(nv, "$/progress", {**model, "value": {"kind": "report", "percentage": 40}})
+        expect(nv, "ghostline: loading 40%")
+        notify(nv, "$/progress", {**model, "value": {"kind": "end"}})
+        notify(nv, "ghostline/status", {"state": "ready", "message": "tiny: fim", "model": "tiny"})
+        expect(nv, "ghostline: ready")
+        slow = "slow machine: suggestions take ~4 s (budget 2000 ms)"
+        notify(nv, "ghostline/status", {"state": "slow", "message": slow, "model": "tiny"})
+        expect(nv, "ghostline: slow (~4 s)")
+        notify(nv, "ghostline/status", {"state": "ready", "message": "tiny: fim", "model": "tiny"})
+        action = {"token": "ghostline-action-1"}
+        begin = {
+            "kind": "begin",
+            "title": "Ghostline",
+            "message": "waiting for the model",
+            "cancellable": True,
+        }
+        notify(nv, "$/progress", {**action, "value": begin})
+        expect(nv, "ghostline: waiting for the model…")
+        notify(nv, "$/progress", {**action, "value": {"kind": "end"}})
+        expect(nv, "ghostline: ready")
+        nv.send(":GhostlineToggle off<CR>")
+        wait_for(lambda: status(nv) == "ghostline: ready (inline off)", 5, "inline off in the statusline")
+        nv.send(":GhostlineToggle on<CR>")
+        error = {"state": "error", "message": "model file missing", "model": "tiny"}
+        notify(nv, "ghostline/status", error)
+        notify(nv, "window/showMessage", {"type": 1, "message": "Ghostline: model file missing"})
+        notify(nv, "ghostline/status", error)
+        expect(nv, "ghostline: error")
+        time.sleep(0.5)  # the server's message and the repeated state are handled too
+        messages = nv.expr("execute('messages')")
+        assert messages.count("Ghostline: tiny is ready") == 1, messages
+        assert messages.count("model file missing") == 1, messages
+        recorded = [s["text"] for s in nv.lua("return _G.ghostline_test_status")]
+        assert "ghostline: loading 40%" in recorded and "ghostline: slow (~4 s)" in recorded, recorded
+
+
+def test_suggestion_ready_asks_again_where_it_was_asked_for(tmp_path: Path) -> None:
+    """``ghostline/suggestionReady``: ask again (and show the answer) only where the cursor still is.
+
+    The statusline says "thinking…" only once a request has been pending ~500 ms; :GhostlineStats floats.
+    """
+    assert NVIM is not None
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x = \nsecond line\n")
+    env = {**os.environ, **{f"XDG_{k}_HOME": str(tmp_path / k.lower()) for k in ("CONFIG", "DATA", "STATE")}}
+    with started(NVIM, tmp_path, [notes], env) as nv:
+        stand_in(nv)
+        notify(nv, "ghostline/status", {"state": "ready", "message": "tiny: fim", "model": "tiny"})
+        nv.send("A")  # insert mode at the end of "x = " (the answers are empty: the budget ran out)
+        wait_for(lambda: nv.lua("return vim.api.nvim_get_mode().mode") == "i", 5, "insert mode")
+        time.sleep(0.5)
+        uri = nv.lua("return vim.uri_from_bufnr(0)")
+        version = nv.lua("return vim.lsp.util.buf_versions[vim.api.nvim_get_current_buf()]")
+        before = completions(nv)
+        here = {"line": 0, "character": 4}
+        for params in (
+            {"uri": uri, "version": version, "position": {"line": 1, "character": 0}},  # another line
+            {"uri": uri, "version": version, "position": {"line": 0, "character": 6}},  # after the cursor
+            {"uri": "file:///elsewhere/other.py", "version": version, "position": here},  # another file
+            {"uri": uri, "version": version - 1, "position": None},  # an older version nobody asked at
+        ):
+            notify(nv, "ghostline/suggestionReady", params)
+        time.sleep(0.5)
+        assert completions(nv) == before, nv.lua("return fake.sent")
+        assert ghost(nv) is None
+        nv.lua("fake.items = { { insertText = '42' } }")
+        notify(nv, "ghostline/suggestionReady", {"uri": uri, "version": version, "position": here})
+        shown = wait_for(lambda: ghost(nv), 5, "the suggestion once ready")
+        assert (shown["row"], shown["col"], shown["text"]) == (0, 4, "42")
+        assert completions(nv) == before + 1
+        recorded = [s["text"] for s in nv.lua("return _G.ghostline_test_status")]
+        assert "ghostline: thinking…" not in recorded, f"a quick answer flickered: {recorded}"
+        nv.send("<C-]>")
+        wait_for(lambda: ghost(nv) is None, 5, "the suggestion to be dismissed")
+        # a slow answer: "thinking…" ~500 ms after the request, "ready" once answered
+        mark = len(recorded)
+        nv.lua("fake.delay_ms = 1500; fake.items = { { insertText = '1' } }")
+        notify(nv, "ghostline/suggestionReady", {"uri": uri, "version": version, "position": None})
+        shown = wait_for(lambda: ghost(nv), 10, "the slow suggestion")
+        assert shown["text"] == "1"
+        wait_for(lambda: status(nv) == "ghostline: ready", 5, "ready again")
+        asked = nv.lua("return fake.sent[#fake.sent].at")  # the last message: that request
+        seen = nv.lua("return _G.ghostline_test_status")[mark:]
+        thinking = [s["at"] - asked for s in seen if s["text"] == "ghostline: thinking…"]
+        assert thinking and 400 <= thinking[0] <= 1400, (asked, seen)
+        # typed on to the next line since: what was asked for above may be what the cursor waits for
+        nv.send("<C-]>")
+        nv.lua("fake.delay_ms = 0; fake.items = {}")
+        nv.send("<CR>y")
+        time.sleep(0.6)
+        before = completions(nv)
+        notify(nv, "ghostline/suggestionReady", {"uri": uri, "version": version, "position": here})
+        wait_for(lambda: completions(nv) == before + 1, 5, "asking again a line below")
+        time.sleep(0.3)
+        notify(nv, "ghostline/suggestionReady", {"uri": uri, "version": version + 1, "position": None})
+        time.sleep(0.5)
+        assert completions(nv) == before + 1, "asked again for a version nobody asked at"
+        # :GhostlineStats in a floating window: no hit-enter prompt, nothing in the message history
+        nv.send("<Esc>")
+        nv.lua("fake.stats = { shown = 3, accepted = 2, requests = 9, cut = 4, background_ready = 3 }")
+        nv.send(":GhostlineStats<CR>")
+        lines = wait_for(lambda: floating(nv), 5, "the statistics window")
+        text = "\n".join(lines)
+        assert re.search(r"accepted\s+2 \(67%\)", text) and re.search(r"over the time budget\s+4", text), text
+        assert re.search(r"shown when ready\s+3", text), text
+        assert nv.lua("return vim.api.nvim_get_mode()") == {"mode": "n", "blocking": False}
+        assert "suggestions shown" not in nv.expr("execute('messages')")
+
+
+# -- a busy machine, the default settings -----------------------------------------------------------------
+
+BUSY_GHOST_WAIT = 120
+LOW_BUDGET_SAMPLE = (
+    "def celsius_to_fahrenheit(degrees):\n"
+    '    """Convert a temperature from Celsius to Fahrenheit."""\n'
+    "    return "
+)
+
+
+def type_lines(nv: Nvim, text: str) -> None:
+    """Type text; after a newline the buffer's own indentation is kept (leading blanks are not typed)."""
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            nv.send("<CR>")
+        nv.type(line.lstrip() if i else line)
+
+
+@pytest.mark.model
+def test_busy_machine_shows_ghost_text_without_more_keystrokes(tmp_path: Path) -> None:
+    """The default settings (2 s budget) while a busy loop takes a core: the suggestion appears after typing.
+
+    Perhaps through ``ghostline/suggestionReady``; then with a 60 ms budget, where it can only come that way.
+    """
+    assert NVIM is not None
+    fetch.pull(registry.resolve(registry.DEFAULT))
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    first = project / "temperature.py"
+    first.write_text("")
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+        "PYTHONPATH": str(ROOT / "server"),
+        "GHOSTLINE_MODELS_DIR": str(registry.models_dir()),
+        "GHOSTLINE_STATE_DIR": str(tmp_path / "ghostline-state"),
+        **{f"XDG_{kind}_HOME": str(tmp_path / kind.lower()) for kind in ("CONFIG", "DATA", "STATE", "CACHE")},
+    }
+    env.pop("GHOSTLINE_TEST_SETTINGS", None)
+    with busy_cpu(600), started(NVIM, tmp_path, [first], env) as nv:
+        state = wait_for(
+            lambda: (s := model_state(nv)) in ("ready", "slow", "error") and s, MODEL_WAIT, "model"
+        )
+        assert state != "error", nv.log_tail()
+        nv.send("i")
+        type_lines(nv, COMPLETION_SAMPLE)
+        typed = time.monotonic()
+        try:
+            shown = wait_for(lambda: ghost(nv), BUSY_GHOST_WAIT, "ghost text", every=0.5)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\nstats: {stats(nv)}\n{nv.log_tail()}") from None
+        print(f"ghost text after {time.monotonic() - typed:.1f} s: {shown['text']!r}; stats {stats(nv)}")
+        row, col = cursor(nv)
+        assert (shown["row"], shown["col"]) == (row, col) and shown["text"].strip()
+        assert nv.lines()[:3] == COMPLETION_SAMPLE.split("\n"), nv.lines()
+        recorded = [s["text"] for s in nv.lua("return _G.ghostline_test_status")]
+        assert any(t.startswith("ghostline: loading") for t in recorded), recorded
+        assert "ghostline: ready" in recorded, recorded
+        assert status(nv) in ("ghostline: ready", "ghostline: slow") or status(nv).startswith(
+            "ghostline: slow ("
+        ), status(nv)
+        messages = nv.expr("execute('messages')")
+        assert messages.count(f"Ghostline: {registry.DEFAULT} is ready") == 1, messages
+        # A 60 ms budget: every first answer is empty; the suggestion comes through suggestionReady.
+        before = stats(nv)
+        nv.send("<Esc>")
+        nv.lua("require('ghostline').setup({ settings = { completion = { maxLatencyMs = 60 } } })")
+        open_file(nv, project / "fahrenheit.py", "")
+        nv.send("i")
+        type_lines(nv, LOW_BUDGET_SAMPLE)
+        try:
+            shown = wait_for(lambda: ghost(nv), BUSY_GHOST_WAIT, "ghost text (60 ms budget)", every=0.5)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\nstats: {stats(nv)}\n{nv.log_tail()}") from None
+        after = stats(nv)
+        print(f"60 ms budget: {shown['text']!r}; stats {after}")
+        assert shown["text"].strip()
+        assert after["cut"] > before["cut"] and after["background_ready"] > before["background_ready"], after

@@ -13,7 +13,8 @@ from ghostline.model.fake import FakeBackend
 QWEN = fim.by_name("qwen")
 SETTINGS = CompletionSettings(context_tokens=64, cross_file_tokens=64)
 BODY = "".join(f"    step_{i} = {i}\n" for i in range(40))
-SOURCE = f"import os\n\n\ndef run(path):\n{BODY}    return pa\n\n\nprint(run('.'))\n"
+CALL = "    total = step_helper(step_30, step_31)\n"
+SOURCE = f"import os\n\n\ndef run(path):\n{BODY}{CALL}    return pa\n\n\nprint(run('.'))\n"
 CURSOR = SOURCE.index("    return pa") + len("    return pa")
 HELPER = "def step_helper(step_30, step_31):\n    return step_32 + step_33\n"
 
@@ -39,12 +40,30 @@ def test_the_window_start_stays_put_while_typing() -> None:
     assert second.line_before == "    return path"
 
 
-def test_snippets_come_from_other_documents_of_the_language_that_share_words() -> None:
+def test_snippets_come_from_other_documents_of_the_language_that_define_a_name_used_here() -> None:
     other = Document("file:///p/helpers.py", HELPER)
-    unrelated = Document("file:///p/notes.md", "step_1 step_2 step_3")
+    unrelated = Document("file:///p/notes.md", "step_1 step_2 step_3 step_helper")
     doc = Document("file:///p/a.py", SOURCE)
     ctx = ContextBuilder().build(doc, CURSOR, SETTINGS, [other, unrelated])
     assert [s.path for s in ctx.snippets] == ["helpers.py"]
+
+
+def test_a_document_that_only_shares_words_gives_no_snippet_open_or_recently_closed() -> None:
+    """Words in common are not relevance: a file that defines nothing used here stays out of the prompt."""
+    lookalike = Document("file:///p/steps.py", "def unrelated(step_30, step_31):\n    return step_32\n")
+    doc, builder = Document("file:///p/a.py", SOURCE), ContextBuilder()
+    assert builder.build(doc, CURSOR, SETTINGS, [lookalike]).snippets == ()
+    builder.forget(lookalike)  # closed: a recent document, under the same rule
+    assert ContextBuilder().build(doc, CURSOR, SETTINGS, []).snippets == ()
+    assert builder.build(Document("file:///p/b.py", SOURCE), CURSOR, SETTINGS, []).snippets == ()
+
+
+def test_a_module_the_document_imports_is_related() -> None:
+    source = SOURCE.replace("import os", "import os\nfrom tools import pa_run")
+    tools = Document("file:///p/tools.py", "pa_total = step_30 + step_31\n")
+    doc = Document("file:///p/a.py", source)
+    ctx = ContextBuilder().build(doc, source.index("    return pa") + 13, SETTINGS, [tools])
+    assert [s.path for s in ctx.snippets] == ["tools.py"]
 
 
 def test_the_fim_prompt_keeps_the_stable_parts_first_and_heals_the_line() -> None:

@@ -49,13 +49,58 @@ async def test_a_newer_request_supersedes_the_running_one() -> None:
     assert service.counters.superseded == 1
 
 
-async def test_the_budget_cuts_a_slow_generation_to_what_is_safe() -> None:
+async def test_without_background_time_the_budget_cuts_a_slow_generation_to_what_is_safe() -> None:
     backend = FakeBackend(["name.strip().title() + ' is here'"], fim=QWEN, piece_chars=1, delay_s=0.01)
-    budget = CompletionSettings(debounce_ms=0, prefetch=False, warmup=False, max_latency_ms=100)
+    budget = CompletionSettings(
+        debounce_ms=0, prefetch=False, warmup=False, max_latency_ms=100, background_ms=0
+    )
     result = await CompletionService().complete(doc_with(), CURSOR, backend, budget, [])
-    assert result is not None and result.stats.stopped_by == "should_stop"
-    assert result.stats.generated_tokens < len(backend.tokenize("name.strip().title() + ' is here'"))
-    assert "name.strip().title() + ' is here'".startswith(result.text)  # what was safe of it, maybe nothing
+    assert result is not None
+    if not result.cut:  # the generation stopped at the budget: what was safe of it, maybe nothing
+        assert result.stats.stopped_by == "should_stop"
+        assert "name.strip().title() + ' is here'".startswith(result.text)
+
+
+async def test_when_the_budget_runs_out_the_suggestion_lands_later_and_the_client_is_told() -> None:
+    answer = "name.strip().title() + ' is here'"
+    backend = FakeBackend([answer], fim=QWEN, piece_chars=1, delay_s=0.01)
+    budget = CompletionSettings(debounce_ms=0, prefetch=False, warmup=False, max_latency_ms=100)
+    service, doc, told = CompletionService(), doc_with(), asyncio.Event()
+    service.on_ready = lambda uri, version, offset: told.set()
+    first = await service.complete(doc, CURSOR, backend, budget, [])
+    assert first is not None and first.cut and first.text == ""
+    await asyncio.wait_for(told.wait(), 10)  # it went on in the background
+    again = await service.complete(doc, CURSOR, backend, budget, [])
+    assert again is not None and again.text == answer and again.cached
+    assert len(backend.prompts) == 1 and service.counters.cut == 1 and service.counters.background_ready == 1
+
+
+async def test_whole_lines_written_before_the_budget_ran_out_are_shown_and_the_rest_lands_later() -> None:
+    body = "    total = 0\n    for x in xs:\n        total += x\n    return total"
+    backend = FakeBackend([body], fim=QWEN, piece_chars=4, delay_s=0.06)
+    budget = CompletionSettings(debounce_ms=0, prefetch=False, warmup=False, max_latency_ms=400)
+    source = "def total(xs):\n\n\nprint(total([1]))\n"
+    doc, service, told = doc_with(source), CompletionService(), asyncio.Event()
+    service.on_ready = lambda uri, version, offset: told.set()
+    first = await service.complete(doc, source.index("\n\n") + 1, backend, budget, [])
+    assert first is not None and first.cut and first.text  # some whole lines, not nothing
+    assert body.startswith(first.text) and first.text.count("\n") < body.count("\n")
+    assert service.counters.partial == 1 and service.counters.cut == 0
+    await asyncio.wait_for(told.wait(), 10)  # the whole body lands and the client is told
+    again = await service.complete(doc, source.index("\n\n") + 1, backend, budget, [])
+    assert again is not None and again.cached and again.text == body
+
+
+async def test_typing_ahead_waits_for_the_running_generation_instead_of_restarting_it() -> None:
+    backend = FakeBackend(['"Hello, " + name'], fim=QWEN, piece_chars=1, delay_s=0.02)
+    service, doc = CompletionService(), doc_with()
+    first = asyncio.ensure_future(service.complete(doc, CURSOR, backend, QUICK, []))
+    await asyncio.sleep(0.1)  # the model is generating
+    type_into(doc, CURSOR, '"He')
+    second = await service.complete(doc, CURSOR + 3, backend, QUICK, [])
+    assert await first is None  # superseded by the second request, which waited for the same generation
+    assert second is not None and second.text == 'llo, " + name'
+    assert len(backend.prompts) == 1
 
 
 async def test_prefetch_fills_the_cache_for_after_acceptance() -> None:
@@ -90,4 +135,4 @@ async def test_forgetting_a_document_drops_its_state() -> None:
     await service.complete(doc, CURSOR, backend, QUICK, [])
     service.forget(doc)
     assert doc.uri not in service.scheduler._latest and service.cache.lookup(doc.uri, "", "") is None
-    assert service.builder.recent[-1] == (doc.uri, doc.text)
+    assert service.builder.recent[-1][:2] == (doc.uri, doc.text)

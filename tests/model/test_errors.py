@@ -210,7 +210,9 @@ class _FakeServer:
         def record(token: str, value: Any) -> None:
             self.progress.append(value)
 
-        progress = SimpleNamespace(create_async=create_async, begin=record, report=record, end=record)
+        progress = SimpleNamespace(
+            create_async=create_async, begin=record, report=record, end=record, tokens={}
+        )
         self.protocol = SimpleNamespace(notify=lambda method, params: None, progress=progress)
 
     def window_show_message(self, params: types.ShowMessageParams) -> None:

@@ -28,6 +28,16 @@ return {
     { 'pyproject.toml', 'setup.py', 'package.json', 'Cargo.toml', 'go.mod', 'pom.xml', '.venv' },
     '.git',
   },
+  handlers = {
+    -- The model error was told once already (the status notification that comes first): not twice.
+    ['window/showMessage'] = function(err, result, ctx, config)
+      local ok, status = pcall(require, 'ghostline.status')
+      if ok and result and ctx and status.told(ctx.client_id, result.message) then
+        return vim.NIL
+      end
+      return vim.lsp.handlers['window/showMessage'](err, result, ctx, config)
+    end,
+  },
   before_init = function(params)
     local ok, config = pcall(require, 'ghostline.config')
     if ok and next(config.options.settings) ~= nil then

@@ -7,11 +7,13 @@ import {
   ServerOptions,
   State as ClientState,
   WorkDoneProgress,
+  WorkDoneProgressCancelNotification,
   WorkDoneProgressCreateRequest,
 } from 'vscode-languageclient/node';
 import { locateServer, NOT_FOUND_HELP, ServerCommand, untrustedHelp } from './locate';
 import { inlineMiddleware } from './middleware';
-import { inlineEnabled, launchSettings, serverSettings } from './settings';
+import { AskedPositions, ReadyParams, ReadyWaiter, shouldRetrigger } from './ready';
+import { budgets, inlineEnabled, launchSettings, serverSettings } from './settings';
 import { State, StatusItem } from './status';
 
 /** Languages the server has grammars for (server/ghostline/syntax/languages.py). */
@@ -19,7 +21,9 @@ export const LANGUAGES = [
   'python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'rust', 'go', 'java', 'c', 'cpp', 'lua',
   'shellscript',
 ];
-const STATES: readonly string[] = ['starting', 'loading', 'ready', 'error', 'off'];
+const STATES: readonly string[] = ['starting', 'loading', 'ready', 'slow', 'offline', 'error', 'off'];
+/** A cancellable server task shows its notification (with a Cancel button) once it runs this long. */
+const TOAST_DELAY_MS = 500;
 
 interface StatusParams {
   state: string;
@@ -30,6 +34,10 @@ interface StatusParams {
 export class GhostlineClient implements vscode.Disposable {
   client: LanguageClient | undefined;
   private readonly trace = vscode.window.createOutputChannel('Ghostline Trace');
+  /** Where inline completions were asked for (a `ghostline/suggestionReady` may come without a position). */
+  private readonly asked = new AskedPositions();
+  /** Explicit requests answered empty (the budget ran out) that wait for the suggestion to be ready. */
+  private readonly waiter = new ReadyWaiter();
 
   constructor(
     private readonly output: vscode.OutputChannel,
@@ -79,12 +87,14 @@ export class GhostlineClient implements vscode.Disposable {
     this.output.appendLine(`Starting ${found.command} ${[...found.prefix, 'serve'].join(' ')} (from ${found.source})`);
     this.status.setState('starting', `server from ${found.source}`);
     this.status.setInline(inlineEnabled());
+    this.showBudget();
     const client = new LanguageClient('ghostline', 'Ghostline', this.serverOptions(found, launch), this.clientOptions());
     this.client = client;
     client.registerProposedFeatures(); // textDocument/inlineCompletion (LSP 3.18) in vscode-languageclient 9
     client.onNotification('ghostline/status', (p: StatusParams) => {
       this.status.setState(STATES.includes(p.state) ? (p.state as State) : 'error', p.message ?? '', p.model);
     });
+    client.onNotification('ghostline/suggestionReady', (p: ReadyParams) => this.onSuggestionReady(client, p));
     client.onDidChangeState((e) => {
       if (e.newState === ClientState.Stopped && this.client === client) {
         this.status.setState('stopped', 'the server stopped; run "Ghostline: Restart server"');
@@ -153,6 +163,7 @@ export class GhostlineClient implements vscode.Disposable {
       return;
     }
     this.status.setInline(inlineEnabled());
+    this.showBudget();
     if (e.affectsConfiguration('ghostline.server')) {
       await this.restartIfChanged();
       return;
@@ -186,17 +197,54 @@ export class GhostlineClient implements vscode.Disposable {
       initializationOptions: serverSettings(),
       outputChannel: this.output,
       traceOutputChannel: this.trace,
-      middleware: inlineMiddleware(() => this.client, this.status),
+      middleware: inlineMiddleware(() => this.client, this.status, this.asked, this.waiter),
     };
   }
 
-  /** Show `$/progress` in the status item (replaces the client's default progress UI for our tokens). */
+  private showBudget(): void {
+    const { maxLatencyMs, backgroundMs } = budgets();
+    this.status.setBudget(maxLatencyMs, backgroundMs);
+  }
+
+  /**
+   * A suggestion that ran out of budget is ready: when the active editor is still where it was asked for, ask
+   * again (VS Code sends an inline-completion request, which the server answers from its cache at once).
+   */
+  private onSuggestionReady(client: LanguageClient, ready: ReadyParams): void {
+    this.waiter.notify(ready); // a request held open for it asks again now
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || this.client !== client || !inlineEnabled()) {
+      return;
+    }
+    const uri = client.code2ProtocolConverter.asUri(editor.document.uri);
+    const cursor = editor.selection.active;
+    const view = { uri, version: editor.document.version, line: cursor.line, character: cursor.character };
+    if (!editor.selection.isEmpty || !shouldRetrigger(ready, view, this.asked.get(ready.uri, ready.version))) {
+      return;
+    }
+    void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+  }
+
+  /**
+   * Show `$/progress` in the status item (this replaces the client's default progress UI, a window progress
+   * without a Cancel button); a cancellable task (a code action, possibly waiting for the model) also gets a
+   * notification with a Cancel button, which sends `window/workDoneProgress/cancel`.
+   */
   private watchProgress(client: LanguageClient): void {
     client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
       const key = String(token);
+      let toast: ProgressToast | undefined;
       const listener = client.onProgress(WorkDoneProgress.type, token, (value) => {
         this.status.progress(key, value);
-        if (value.kind === 'end') {
+        if (value.kind === 'begin' && value.cancellable) {
+          const cancel = (): void => {
+            void client.sendNotification(WorkDoneProgressCancelNotification.type, { token });
+          };
+          toast = new ProgressToast(value.title, value.message ?? '', cancel);
+        } else if (value.kind === 'report' && value.message !== undefined) {
+          toast?.update(value.message);
+        } else if (value.kind === 'end') {
+          toast?.end();
           listener.dispose();
         }
       });
@@ -219,6 +267,50 @@ export class GhostlineClient implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.trace.dispose();
+  }
+}
+
+/** A cancellable server task as a notification with a Cancel button, shown once it runs TOAST_DELAY_MS. */
+export class ProgressToast {
+  private message: string;
+  private ended = false;
+  private report: ((message: string) => void) | undefined;
+  private finish: (() => void) | undefined;
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(title: string, message: string, onCancel: () => void, delayMs = TOAST_DELAY_MS) {
+    this.message = message;
+    this.timer = setTimeout(() => {
+      const options = { location: vscode.ProgressLocation.Notification, title, cancellable: true };
+      void vscode.window.withProgress(options, (progress, cancelled) => {
+        if (this.ended) {
+          return Promise.resolve();
+        }
+        this.report = (text) => progress.report({ message: text });
+        if (this.message) {
+          progress.report({ message: this.message });
+        }
+        cancelled.onCancellationRequested(() => {
+          onCancel();
+          this.end();
+        });
+        return new Promise<void>((resolve) => {
+          this.finish = resolve;
+        });
+      });
+    }, delayMs);
+  }
+
+  update(message: string): void {
+    this.message = message;
+    this.report?.(message);
+  }
+
+  end(): void {
+    this.ended = true;
+    clearTimeout(this.timer);
+    this.finish?.();
+    this.finish = undefined;
   }
 }
 

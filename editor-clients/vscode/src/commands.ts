@@ -43,7 +43,7 @@ async function pullModel(ghost: GhostlineClient): Promise<void> {
     void vscode.window.showErrorMessage(NOT_FOUND_HELP);
     return;
   }
-  const name = vscode.workspace.getConfiguration('ghostline').get<string>('model.name', 'qwen2.5-coder-0.5b');
+  const name = vscode.workspace.getConfiguration('ghostline').get<string>('model.name', 'auto');
   const execution = new vscode.ProcessExecution(found.command, [...found.prefix, 'model', 'pull', name], {
     env: { ...(process.env as Record<string, string>), ...launchSettings().env },
   });
@@ -96,7 +96,8 @@ async function showStats(ghost: GhostlineClient, output: vscode.OutputChannel): 
   const rate = n('shown') ? Math.round((100 * n('accepted')) / n('shown')) : 0;
   const summary =
     `Ghostline: suggestions shown: ${n('shown')}, accepted: ${n('accepted')} (${rate}%), ` +
-    `model calls: ${n('model_calls')}, cache hits: ${n('cache_hits')}`;
+    `model calls: ${n('model_calls')}, cache hits: ${n('cache_hits')}` +
+    (n('cut') ? `, over budget: ${n('cut')} (shown when ready: ${n('background_ready')})` : '');
   output.appendLine(`--- statistics ${new Date().toISOString()}`);
   for (const [key, value] of Object.entries(stats)) {
     if (key !== 'last_prompt') {

@@ -89,3 +89,12 @@ export async function toggleInline(): Promise<boolean> {
   await cfg.update('completion.enabled', next, target);
   return next;
 }
+
+/** The completion time budgets in effect: `ghostline.completion.maxLatencyMs` and `.backgroundMs`. */
+export function budgets(): { maxLatencyMs: number; backgroundMs: number } {
+  const cfg = vscode.workspace.getConfiguration('ghostline');
+  return {
+    maxLatencyMs: cfg.get<number>('completion.maxLatencyMs', 2000),
+    backgroundMs: cfg.get<number>('completion.backgroundMs', 20000),
+  };
+}

@@ -2,7 +2,8 @@
 // Run by tests/clients/test_vscode.py (which starts code-server and asserts on the results JSON).
 // Env: CS_URL (code-server base URL), WS (workspace folder), FILE (Python file in WS), DEF_LINE (1-based line
 // where the typed function starts), CHROMIUM (browser binary), OUT (results.json + screenshots), XDG_TMP;
-// MODE=trust with MARKER: the Restricted Mode check instead (untrustedThenTrusted).
+// MODE=trust with MARKER: the Restricted Mode check instead (untrustedThenTrusted); MODE=busy with SAMPLE,
+// FILE2, SAMPLE2: ghost text on a busy machine, then with a tiny budget (busyMachine).
 // Exit status 0 when the script ran to the end (the assertions live in the Python test); 1 on a crash.
 'use strict';
 const { chromium } = require('playwright-core');
@@ -70,10 +71,27 @@ async function runCommand(page, title) {
   await page.keyboard.press('Enter');
 }
 
-async function openFile(page, name) {
-  await page.keyboard.press('Control+P');
+// Quick Open; a keystroke can land while focus is in a dialog or a freshly clicked button (the Workspace
+// Trust editor), so a Quick Open that does not show is dismissed and asked for again.
+async function quickOpen(page) {
   const input = page.locator('.quick-input-widget input');
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await page.keyboard.press('Control+P');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      return input;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill('');
+  return input;
+}
+
+async function openFile(page, name) {
+  const input = await quickOpen(page);
   await input.fill(name);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30000 });
   await page.keyboard.press('Enter');
@@ -82,9 +100,7 @@ async function openFile(page, name) {
 }
 
 async function goToLine(page, line, column = 1) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
+  const input = await quickOpen(page);
   await input.fill(`:${line}:${column}`);
   await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
@@ -212,7 +228,18 @@ async function docstringAction(page) {
   await shot(page, '06-refactor-menu');
   if (!picked) throw new Error(`no "(Re)generate docstring" action among ${JSON.stringify(titles)}`);
   const end = Date.now() + 90000; // codeAction/resolve runs the model
-  while (Date.now() < end && !(await page.locator('.tab.active.dirty').count())) await page.waitForTimeout(250);
+  const startedAt = Date.now();
+  while (Date.now() < end && !(await page.locator('.tab.active.dirty').count())) {
+    // a cancellable action shows a notification with a Cancel button (its $/progress) while it runs
+    const toast = page.locator('.notification-toast', { hasText: 'Ghostline' }).first();
+    if (!results.actionToast && (await toast.count())) {
+      const cancel = await toast.locator('.monaco-button', { hasText: /^Cancel$/ }).count();
+      results.actionToast = { text: nb(await toast.innerText().catch(() => '')), cancel: cancel > 0 };
+      await shot(page, '06b-action-progress');
+    }
+    await page.waitForTimeout(250);
+  }
+  results.timings.docstringS = (Date.now() - startedAt) / 1000;
   results.afterDocstring = await save(page, before);
   log('file after docstring:\n' + results.afterDocstring);
   await shot(page, '07-docstring');
@@ -238,6 +265,53 @@ async function fixAction(page) {
   results.fixCleared = await waitNoSquiggles(page, 90000);
   results.afterFix = await save(page, results.brokenFile);
   await shot(page, '09-fixed');
+}
+
+// Type text key by key into the editor; after a newline the editor's own indentation is kept, so the
+// leading blanks of the next line are not typed.
+async function typeLines(page, text) {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (i > 0) await page.keyboard.press('Enter');
+    for (const ch of i > 0 ? lines[i].replace(/^\s+/, '') : lines[i]) {
+      await page.keyboard.type(ch);
+      await page.waitForTimeout(40 + Math.floor(Math.random() * 40));
+    }
+  }
+}
+
+// Type SAMPLE into a fresh file and wait for ghost text without another keystroke (nor any command).
+async function ghostWithoutKeystrokes(page, file, sample, key) {
+  await openFile(page, file);
+  await page.locator(`${EDITOR} .view-lines`).first().click();
+  await page.keyboard.press('Control+End');
+  await typeLines(page, sample);
+  const typedAt = Date.now();
+  results[`${key}TypedAt`] = new Date().toISOString();
+  await page.locator(GHOST).first().waitFor({ timeout: Number(env('GHOST_WAIT_MS', '120000')) });
+  results.timings[`${key}GhostAfterTypingS`] = (Date.now() - typedAt) / 1000;
+  await page.waitForTimeout(300);
+  results[`${key}GhostText`] = nb(await page.evaluate(readGhost, GHOST));
+  log(`${key} ghost text after ${results.timings[`${key}GhostAfterTypingS`]} s:`, JSON.stringify(results[`${key}GhostText`]));
+  await shot(page, `b-${key}`);
+  await page.keyboard.press('Escape');
+}
+
+// MODE=busy: the test keeps a core busy. With the default settings, the ghost text must appear after typing,
+// perhaps late (the budget ran out: the server sends ghostline/suggestionReady once it is ready, and the
+// extension asks again). Then with ghostline.completion.maxLatencyMs = 60 (every first answer is cut) in the
+// workspace's settings: it can only appear through that re-trigger.
+async function busyMachine(page) {
+  await step('open', () => openFile(page, FILE));
+  results.readyText = await step('ready', () => waitForStatus(page, /Ghostline: (ready|slow)/, 240000));
+  await step('busyGhost', () => ghostWithoutKeystrokes(page, FILE, env('SAMPLE'), 'busy'));
+  await step('lowBudget', async () => {
+    fs.mkdirSync(path.join(WS, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(WS, '.vscode', 'settings.json'), JSON.stringify({ 'ghostline.completion.maxLatencyMs': 60 }));
+    await page.waitForTimeout(4000); // the settings file is watched; the extension sends the new budget
+    await ghostWithoutKeystrokes(page, env('FILE2'), env('SAMPLE2'), 'lowBudget');
+  });
+  await step('stats', () => statistics(page));
 }
 
 // MODE=trust: the workspace is untrusted (Restricted Mode) and brings its own server, which leaves MARKER when it
@@ -291,6 +365,10 @@ async function untrustedThenTrusted(page) {
     });
     if (env('MODE') === 'trust') {
       await untrustedThenTrusted(page);
+      return;
+    }
+    if (env('MODE') === 'busy') {
+      await busyMachine(page);
       return;
     }
     await step('open', () => openFile(page, FILE));

@@ -7,6 +7,8 @@ import contextlib
 import io
 import json
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -30,12 +32,18 @@ def typing_script(path: Path, first_line: int, count: int) -> tuple[str, int, st
     return text[:start] + text[end:], start, typed
 
 
-async def replay(model: str, path: Path, first_line: int, count: int, pause_ms: int) -> list[dict[str, Any]]:
-    """Type ``count`` characters one at a time; per keystroke: latency, cache hit, tokens, prompt."""
+async def replay(
+    model: str, path: Path, first_line: int, count: int, pause_ms: int, cold: dict[str, float] | None = None
+) -> list[dict[str, Any]]:
+    """Type ``count`` characters one at a time; per keystroke: latency, cache hit, tokens, prompt.
+
+    With ``cold``, a fresh file is opened afterwards and the time to its first suggestion is put there.
+    """
     from ghostline.harness.client import HarnessClient
 
     text, start, typed = typing_script(path, first_line, count)
-    options = {"model": {"name": model, "nCtx": 2048}, "completion": {"prefetch": False, "debounceMs": 0}}
+    completion = {"prefetch": False, "debounceMs": 0, "adaptiveDebounce": False}  # the engine, not the policy
+    options = {"model": {"name": model, "nCtx": 2048}, "completion": completion}
     rows: list[dict[str, Any]] = []
     async with HarnessClient(options) as harness:
         await harness.wait_model()
@@ -59,6 +67,8 @@ async def replay(model: str, path: Path, first_line: int, count: int, pause_ms: 
                     "latency_ms": latency,
                     "cache_hit": hit,
                     "model_call": model_call,
+                    "cut": stats.cut > stats0.cut,
+                    "engine_ms": stats.last_engine_ms if model_call else 0.0,
                     "shown": shown,
                     "evaluated": stats.last_evaluated_tokens if model_call else 0,
                     "generated": stats.last_generated_tokens if model_call else 0,
@@ -67,7 +77,32 @@ async def replay(model: str, path: Path, first_line: int, count: int, pause_ms: 
                 }
             )
             await asyncio.sleep(pause_ms / 1000)
+        if cold is not None:
+            cold["cold_first_ms"] = await first_suggestion(harness)
     return rows
+
+
+async def first_suggestion(harness: Any, timeout: float = 60) -> float:
+    """Open the demo's sample and ask at its end until a suggestion shows: milliseconds from the open."""
+    from ghostline.harness.demo import COMPLETION_SAMPLE
+
+    start = time.perf_counter()
+    uri = harness.open(Path("/bench/first_suggestion.py"), COMPLETION_SAMPLE, "python")
+    line, col = COMPLETION_SAMPLE.count("\n"), len(COMPLETION_SAMPLE.rsplit("\n", 1)[-1])
+    while time.perf_counter() - start < timeout:
+        harness.ready.clear()
+        if await harness.inline_completion(uri, line, col):
+            return (time.perf_counter() - start) * 1000
+        try:  # the budget ran out: the server says when the suggestion is ready
+            await asyncio.wait_for(harness.ready.wait(), timeout)
+        except asyncio.TimeoutError:
+            break
+    return -1.0
+
+
+def busy_processes(n: int) -> list[subprocess.Popen[bytes]]:
+    """``n`` processes that keep a core busy each (pure CPU loops), as other work on a user's machine."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
 
 
 def raw_latencies(path: str, rows: list[dict[str, Any]]) -> list[float]:
@@ -86,19 +121,28 @@ def raw_latencies(path: str, rows: list[dict[str, Any]]) -> list[float]:
     return out
 
 
-def run_latency_bench(model: str, count: int, pause_ms: int, as_json: bool) -> int:
-    """Replay, then the raw baseline, then print the figures."""
+def run_latency_bench(model: str, count: int, pause_ms: int, as_json: bool, load: int = 0) -> int:
+    """Replay, then the raw baseline (both beside ``load`` busy processes), then print the figures."""
     path = str(fetch.pull(registry.resolve(model)))
-    rows = asyncio.run(replay(model, SAMPLE, 40, count, pause_ms))
-    raw = raw_latencies(path, rows)
+    busy = busy_processes(load)
+    cold: dict[str, float] = {}
+    try:
+        rows = asyncio.run(replay(model, SAMPLE, 40, count, pause_ms, cold))
+        raw = raw_latencies(path, rows)
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
     all_ms = [r["latency_ms"] for r in rows]
-    model_ms = [r["latency_ms"] for r in rows if r["model_call"]]
+    model_ms = [r["latency_ms"] for r in rows if r["model_call"] and not r["cut"]]
     hit_ms = [r["latency_ms"] for r in rows if r["cache_hit"]]
     calls = [r for r in rows if r["model_call"]]
     evaluated = [r["evaluated"] for r in calls]
-    paired = [r["latency_ms"] / max(ms, 1e-6) for r, ms in zip(calls, raw, strict=True)]
+    paired = [r["latency_ms"] / max(ms, 1e-6) for r, ms in zip(calls, raw, strict=True) if not r["cut"]]
+    engine = [r["engine_ms"] / max(ms, 1e-6) for r, ms in zip(calls, raw, strict=True)]
     result = {
         "model": model,
+        "load": load,
         "keystrokes": len(rows),
         "p50_ms": round(percentile(all_ms, 50), 1),
         "p95_ms": round(percentile(all_ms, 95), 1),
@@ -112,6 +156,9 @@ def run_latency_bench(model: str, count: int, pause_ms: int, as_json: bool) -> i
         "raw_p50_ms": round(percentile(raw, 50), 1),
         "p50_ratio": round(percentile(model_ms, 50) / max(percentile(raw, 50), 1e-6), 3),
         "overhead_ratio": round(statistics.median(paired), 3) if paired else 0.0,
+        "engine_ratio": round(statistics.median(engine), 3) if engine else 0.0,
+        "empty_share": round(sum(1 for r in rows if r["cut"] and not r["shown"]) / max(len(rows), 1), 3),
+        "cold_first_ms": round(cold.get("cold_first_ms", -1.0), 1),
     }
     if as_json:
         print(json.dumps(result, indent=2))

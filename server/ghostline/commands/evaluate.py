@@ -32,7 +32,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--data-dir", default=None, help="benchmark folder (default $GHOSTLINE_DATA, ../shared/data)"
     )
     ev.add_argument("--json", action="store_true", help="print the result object as JSON")
-    ev.add_argument("--baseline", choices=("raw",), default=None, help="the raw model instead of Ghostline")
+    ev.add_argument(
+        "--baseline",
+        choices=("raw", "raw-line"),
+        default=None,
+        help="the raw model instead of Ghostline (raw-line: infilling cut at its first line, as in editors)",
+    )
     ev.add_argument("--seed", type=int, default=0, help="problem choice and sampling seed (default 0)")
     ev.add_argument(
         "--out",
@@ -93,7 +98,8 @@ def _run_benchmark(args: argparse.Namespace) -> int:
         print(f"ghostline eval: {exc}", file=sys.stderr)
         return 1
     if why := registry.missing(args.task, args.baseline):
-        print(f"ghostline eval: {why}; try --baseline raw", file=sys.stderr)
+        hint = "" if args.baseline == "raw" else "; try --baseline raw"
+        print(f"ghostline eval: {why}{hint}", file=sys.stderr)
         return 2
     settings = config.Settings()
     model_settings = dataclasses.replace(
@@ -107,7 +113,7 @@ def _run_benchmark(args: argparse.Namespace) -> int:
         return 1
     solver = registry.make(args.task, args.baseline, backend, options)
     variant = args.baseline or "ghostline"
-    spec = runner.RunSpec(args.task, model_settings.name, variant, args.samples, args.temperature, ks)
+    spec = runner.RunSpec(args.task, backend.facts.name, variant, args.samples, args.temperature, ks)
     out = _out_dir(args)
     log = out / f"{spec.key}.jsonl"
     limits = sandbox.Limits(timeout_s=args.timeout)
@@ -134,7 +140,8 @@ def _print_summary(result: dict[str, Any], out: Path) -> None:
 
     scores = ", ".join(f"{k} {v:.1%}" for k, v in result.items() if k.startswith("pass@"))
     name = f"{result['task']} ({result['variant']}, {result['model']})"
-    print(f"{name}: {scores} on {result['problems']} problems")
+    empty = f"{result['empty']:.1%} empty ({result['empty_answers']} answers)"
+    print(f"{name}: {scores}, {empty} on {result['problems']} problems")
     results = report.latest(out)
     (out / "summary.md").write_text(report.markdown_table(results), encoding="utf-8")
     print(report.markdown_table(results), end="")

@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 from ghostline import config
 from ghostline.commands.progress import ProgressBar
-from ghostline.model import fetch, registry
+from ghostline.model import choice, fetch, registry
 from ghostline.model.errors import ModelError
 
 
@@ -25,16 +25,23 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ):
         p = actions.add_parser(name, help=text)
         p.add_argument(
-            "name", nargs="?", default=registry.DEFAULT, help="preset, .gguf path or hf:OWNER/REPO/FILE"
+            "name",
+            nargs="?",
+            default=registry.AUTO,
+            help="auto (default: what suits this machine), a preset, a .gguf path or hf:OWNER/REPO/FILE",
         )
     info = actions.add_parser("info", help="load a model and print what it is (architecture, FIM mode …)")
-    info.add_argument("name", nargs="?", default=registry.DEFAULT)
+    info.add_argument("name", nargs="?", default=registry.AUTO)
     info.add_argument("--adapter", default="", help="a GGUF LoRA adapter to load on top")
     info.add_argument("--json", action="store_true")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run one model action; ModelErrors become a one-line message and exit 1."""
+    if getattr(args, "name", None) == registry.AUTO:
+        chosen = choice.decide(config.ModelSettings(name=registry.AUTO))
+        print(f"auto: {chosen.name} ({chosen.reason.removeprefix('auto: ')})", file=sys.stderr)
+        args.name = chosen.name
     try:
         return {"list": _list, "pull": _pull, "path": _path, "verify": _verify, "info": _info}[args.action](
             args
@@ -46,9 +53,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     print(f"models folder: {registry.models_dir()}")
+    chosen = choice.decide(config.ModelSettings(name=registry.AUTO)).name
     for p in registry.PRESETS.values():
         state = "downloaded" if registry.cached_path(p).is_file() else "not downloaded"
-        default = " (default)" if p.name == registry.DEFAULT else ""
+        default = " (auto: chosen here)" if p.name == chosen else ""
         print(f"  {p.name:<20} {p.size / 1e6:7.0f} MB  {state:<15} {p.description}{default}")
     return 0
 

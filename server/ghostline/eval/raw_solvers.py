@@ -41,6 +41,21 @@ def raw_infill(backend: Backend, options: SolverOptions) -> Solver:
     return solve
 
 
+def raw_infill_line(backend: Backend, options: SolverOptions) -> Solver:
+    """The raw model's infilling cut at its first line, as an editor plugin shows a single-line completion.
+
+    The same FIM prompt as ``raw_infill``, decoded up to the first line break (greedy decoding gives the
+    first line of ``raw_infill``'s answer); prefix-only models likewise.
+    """
+
+    def solve(problem: Problem, index: int) -> str:
+        fim = backend.facts.fim
+        prompt = problem.prompt if fim is None else fim.build(problem.prompt, problem.suffix)
+        return _raw(backend, options, prompt, ["\n"], 64).split("\n", 1)[0] + "\n"
+
+    return solve
+
+
 def raw_fix(backend: Backend, options: SolverOptions) -> Solver:
     """HumanEvalFix with tests, prompted as OctoPack prompts base models.
 

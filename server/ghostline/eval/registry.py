@@ -1,4 +1,4 @@
-"""Which solver answers which task: Ghostline's engine or the raw model (``--baseline raw``), in one place."""
+"""Which solver answers which task: Ghostline's engine or the raw model (``--baseline raw|raw-line``)."""
 
 from __future__ import annotations
 
@@ -26,18 +26,28 @@ RAW: dict[str, SolverFactory] = {
 }
 """Task → factory of the raw-model baseline (the original harness's prompt and stop words)."""
 
+RAW_LINE: dict[str, SolverFactory] = {
+    "infill-single": raw_solvers.raw_infill_line,
+    "infill-multi": raw_solvers.raw_infill_line,
+}
+"""Task → the raw model's infilling cut at its first line (``--baseline raw-line``): what an editor plugin
+shows, beside ``raw``'s untruncated answer."""
+
+BASELINES: dict[str | None, dict[str, SolverFactory]] = {None: GHOSTLINE, "raw": RAW, "raw-line": RAW_LINE}
+"""``--baseline`` → its table (None: Ghostline itself)."""
+
 
 def missing(task: str, baseline: str | None) -> str:
     """Why there is no solver for ``task`` ('' when there is one)."""
-    table = RAW if baseline == "raw" else GHOSTLINE
+    table = BASELINES.get(baseline, {})
     if task in table:
         return ""
-    kind = "raw baseline" if baseline == "raw" else "Ghostline solver"
-    return f"no {kind} for task {task!r} yet (have: {', '.join(sorted(table))})"
+    kind = f"{baseline} baseline" if baseline else "Ghostline solver"
+    return f"no {kind} for task {task!r} yet (have: {', '.join(sorted(table)) or 'none'})"
 
 
 def make(task: str, baseline: str | None, backend: Backend, options: SolverOptions) -> Solver:
-    """The solver for ``task`` (``baseline='raw'`` for the ablation); KeyError says what is missing."""
+    """The solver for ``task`` (``baseline``: None, raw or raw-line); KeyError says what is missing."""
     if why := missing(task, baseline):
         raise KeyError(why)
-    return (RAW if baseline == "raw" else GHOSTLINE)[task](backend, options)
+    return BASELINES[baseline][task](backend, options)

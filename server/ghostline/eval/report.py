@@ -1,4 +1,4 @@
-"""Results of several runs as a markdown table and a PNG bar chart (Ghostline vs raw baseline per task)."""
+"""Results of several runs as a markdown table and a PNG bar chart (Ghostline vs raw baselines per task)."""
 
 from __future__ import annotations
 
@@ -20,28 +20,43 @@ def latest(out_dir: Path) -> list[dict[str, Any]]:
 
 
 def markdown_table(results: Sequence[dict[str, Any]]) -> str:
-    """One row per task and model: pass@1 of Ghostline and of the raw baseline, and the difference."""
+    """One row per task and model: pass@1 of Ghostline and of the raw baseline, and the difference.
+
+    Then each side's share of empty answers, and the raw model cut at its first line (``raw-line``, what an
+    editor plugin shows) with Ghostline's difference to it.
+    """
     rows: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
     for r in results:
         rows.setdefault((r["task"], r["model"]), {})[r["variant"]] = r
     lines = [
-        "| task | model | problems | Ghostline pass@1 | raw pass@1 | Δ (points) |",
-        "|---|---|---:|---:|---:|---:|",
+        "| task | model | problems | Ghostline pass@1 | raw pass@1 | Δ (points) | Ghostline empty "
+        "| raw empty | raw first line pass@1 | raw first line empty | Δ first line (points) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for (task, model), variants in sorted(rows.items()):
-        g, raw = variants.get("ghostline"), variants.get("raw")
+        g, raw, line = variants.get("ghostline"), variants.get("raw"), variants.get("raw-line")
         problems = max((v["problems"] for v in variants.values()), default=0)
-        delta = f"{(g['pass@1'] - raw['pass@1']) * 100:+.1f}" if g and raw else "–"
-        lines.append(f"| {task} | {model} | {problems} | {_pct(g)} | {_pct(raw)} | {delta} |")
+        cells = [task, model, str(problems), _pct(g), _pct(raw), _delta(g, raw), _pct(g, "empty")]
+        cells += [_pct(raw, "empty"), _pct(line), _pct(line, "empty"), _delta(g, line)]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-def _pct(result: dict[str, Any] | None) -> str:
-    return f"{result['pass@1'] * 100:.1f}%" if result and "pass@1" in result else "–"
+def _pct(result: dict[str, Any] | None, key: str = "pass@1") -> str:
+    return f"{result[key] * 100:.1f}%" if result and key in result else "–"
+
+
+def _delta(result: dict[str, Any] | None, other: dict[str, Any] | None) -> str:
+    if not result or not other or "pass@1" not in result or "pass@1" not in other:
+        return "–"
+    return f"{(result['pass@1'] - other['pass@1']) * 100:+.1f}"
+
+
+VARIANTS = {"ghostline": "Ghostline", "raw": "raw model", "raw-line": "raw model, first line"}
 
 
 def bar_chart(results: Sequence[dict[str, Any]], path: Path) -> Path:
-    """A grouped bar chart of pass@1 per task, Ghostline next to raw (needs the ``eval`` extra)."""
+    """A grouped bar chart of pass@1 per task, Ghostline beside raw baselines (needs the ``eval`` extra)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -49,14 +64,15 @@ def bar_chart(results: Sequence[dict[str, Any]], path: Path) -> Path:
 
     tasks = sorted({r["task"] for r in results})
     fig, ax = plt.subplots(figsize=(max(4.0, 1.6 * len(tasks) + 1), 3.2), dpi=120)
-    width = 0.38
-    for i, variant in enumerate(("ghostline", "raw")):
+    shown = [v for v in VARIANTS if any(r["variant"] == v for r in results)]
+    width = 0.76 / max(len(shown), 1)
+    for i, variant in enumerate(shown):
         values = [
             next((r["pass@1"] * 100 for r in results if r["task"] == t and r["variant"] == variant), 0.0)
             for t in tasks
         ]
-        xs = [x + (i - 0.5) * width for x in range(len(tasks))]
-        bars = ax.bar(xs, values, width, label="Ghostline" if variant == "ghostline" else "raw model")
+        xs = [x + (i - (len(shown) - 1) / 2) * width for x in range(len(tasks))]
+        bars = ax.bar(xs, values, width, label=VARIANTS[variant])
         ax.bar_label(bars, fmt="%.0f", fontsize=7)
     ax.set_xticks(range(len(tasks)), tasks)
     ax.set_ylabel("pass@1 (%)")

@@ -28,7 +28,7 @@ class RunSpec:
     task: str
     model: str
     variant: str = "ghostline"
-    """``ghostline`` or ``raw``."""
+    """``ghostline``, ``raw`` or ``raw-line`` (see ``registry``)."""
     samples: int = 1
     temperature: float = 0.0
     ks: tuple[int, ...] = (1,)
@@ -38,6 +38,11 @@ class RunSpec:
         """A file-name-safe identity of the run."""
         model = Path(self.model).name.replace(".gguf", "")
         return f"{self.task}-{model}-{self.variant}-t{self.temperature:g}"
+
+
+def is_empty(answer: str) -> bool:
+    """An answer with no code: the solver gave up (a fill problem then runs with its gap left empty)."""
+    return not answer.strip()
 
 
 def select(problems: Sequence[Problem], limit: int | None, seed: int) -> list[Problem]:
@@ -96,7 +101,7 @@ def run(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     total = len(problems) * spec.samples
     bar = tqdm(total=total, desc=spec.key, file=sys.stderr, disable=not progress, unit="sample")
-    passed = seen = 0
+    passed = seen = empty = 0
     torn = log_path.is_file() and not log_path.read_bytes().endswith(b"\n") and log_path.stat().st_size > 0
     with log_path.open("a", encoding="utf-8") as log, bar:
         if torn:
@@ -112,31 +117,39 @@ def run(
                 passed += bool(record["passed"])
                 seen += 1
                 bar.update(1)
-                bar.set_postfix_str(f"pass {passed}/{seen} = {passed / seen:.1%}")
+                empty += is_empty(record["answer"])
+                bar.set_postfix_str(f"pass {passed}/{seen} = {passed / seen:.1%}, empty {empty}")
     return summarize(spec, problems, done, time.perf_counter() - started)
 
 
 def summarize(
     spec: RunSpec, problems: Sequence[Problem], done: dict[tuple[str, int], dict[str, Any]], wall: float
 ) -> dict[str, Any]:
-    """The result object: pass@k for each k ≤ n, time, and every problem's samples."""
+    """The result object: pass@k for each k ≤ n, the share of empty answers, time, every problem's samples."""
     per_problem: list[dict[str, Any]] = []
     counts: list[tuple[int, int]] = []
     seconds = 0.0
+    empty = 0
     for problem in problems:
         records = [done[(problem.task_id, i)] for i in range(spec.samples)]
         seconds += sum(r["generation_s"] + r["execution_s"] for r in records)
         correct = sum(bool(r["passed"]) for r in records)
+        blanks = sum(is_empty(r["answer"]) for r in records)
+        empty += blanks
         counts.append((spec.samples, correct))
         statuses = [r["status"] for r in records]
         per_problem.append(
-            {"task_id": problem.task_id, "n": spec.samples, "correct": correct, "statuses": statuses}
+            {"task_id": problem.task_id, "n": spec.samples, "correct": correct, "empty": blanks}
+            | {"statuses": statuses}
         )
     result: dict[str, Any] = {"task": spec.task, "model": spec.model, "variant": spec.variant}
     result |= {"n": spec.samples, "temperature": spec.temperature, "problems": len(problems)}
     for k in sorted(set(spec.ks)):
         if k <= spec.samples:
             result[f"pass@{k}"] = round(mean_pass_at_k(counts, k), 4)
+    total = len(problems) * spec.samples
+    result["empty"] = round(empty / total, 4) if total else 0.0
+    result["empty_answers"] = empty
     result["seconds"] = round(seconds, 1)
     result["wall_seconds"] = round(wall, 1)
     result["per_problem"] = per_problem

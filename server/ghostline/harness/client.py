@@ -67,6 +67,8 @@ class HarnessClient:
         self._published: asyncio.Event = asyncio.Event()
         self.last_publish_at = 0.0
         self.status: object = None
+        self.ready = asyncio.Event()
+        """Set when the server says a suggestion whose request ran out of budget is ready."""
 
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
         def _on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
@@ -75,12 +77,16 @@ class HarnessClient:
             self._published.set()
 
         @self.client.feature("ghostline/status")  # type: ignore[untyped-decorator]
-        def _on_status(params: object) -> None:
+        def _on_status(params: Any) -> None:
             self.status = params
 
         @self.client.feature(types.WINDOW_SHOW_MESSAGE)  # type: ignore[untyped-decorator]
         def _on_message(params: types.ShowMessageParams) -> None:
             self.messages.append(params.message)
+
+        @self.client.feature("ghostline/suggestionReady")  # type: ignore[untyped-decorator]
+        def _on_ready(params: Any) -> None:
+            self.ready.set()
 
     async def __aenter__(self) -> HarnessClient:
         await self.client.start_io(sys.executable, "-m", "ghostline", "serve", *self.server_args)

@@ -12,13 +12,13 @@ from typing import BinaryIO
 
 from lsprotocol import types
 
-from ghostline.lsp import code_actions, completion, hover, lifecycle, symbols, sync
+from ghostline.lsp import code_actions, completion, hover, lifecycle, symbols, sync, workspace
 from ghostline.lsp.framing import MAX_FRAME
 from ghostline.lsp.monitor import LoopLag
 from ghostline.lsp.server import GhostlineServer
 from ghostline.lsp.stream import Session, serve_stdio, serve_tcp
 
-HANDLERS: tuple[ModuleType, ...] = (lifecycle, sync, symbols, completion, hover, code_actions)
+HANDLERS: tuple[ModuleType, ...] = (lifecycle, sync, symbols, completion, hover, code_actions, workspace)
 """Every feature module; each has ``register(server)``."""
 
 
@@ -33,17 +33,27 @@ def create_server(
 
 
 class ClientLogHandler(logging.Handler):
-    """Forwards Ghostline's warnings and errors to the client as window/logMessage."""
+    """Forwards Ghostline's log to the client as window/logMessage (errors, warnings, and info as Log).
+
+    Clients label whatever a server writes to stderr as errors (Neovim's lsp.log does), so stderr only gets
+    warnings and worse; the rest of the log reaches the client's log this way.
+    """
 
     def __init__(self, server: GhostlineServer) -> None:
-        super().__init__(logging.WARNING)
+        super().__init__(logging.INFO)
         self.server = server
 
     def emit(self, record: logging.LogRecord) -> None:
         """Send one record (never raises)."""
         if self.server.protocol.writer is None:
             return
-        kind = types.MessageType.Error if record.levelno >= logging.ERROR else types.MessageType.Warning
+        kind = (
+            types.MessageType.Error
+            if record.levelno >= logging.ERROR
+            else types.MessageType.Warning
+            if record.levelno >= logging.WARNING
+            else types.MessageType.Log
+        )
         try:
             self.server.window_log_message(types.LogMessageParams(kind, self.format(record)))
         except Exception:  # noqa: BLE001 - logging must never take the server down
@@ -61,6 +71,8 @@ def serve(
 ) -> int:
     """Run the server over stdio, or TCP when ``tcp`` is given; logs go to stderr. Returns the exit code."""
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.WARNING)  # stderr: warnings and errors only; the rest goes to the client
     logging.getLogger("pygls").setLevel(logging.WARNING)
     overrides = {k: v for k, v in (("name", model), ("adapter", adapter)) if v is not None}
 

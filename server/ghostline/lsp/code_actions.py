@@ -17,7 +17,7 @@ from ghostline.engine.diagnostics import syntax_findings
 from ghostline.engine.document import Document
 from ghostline.lsp.diagnostics import to_lsp
 from ghostline.lsp.positions import offset_of, range_of, span_of
-from ghostline.lsp.progress import progress, progress_token
+from ghostline.lsp.progress import cancel_event, progress, progress_token
 from ghostline.lsp.server import GhostlineServer
 
 RUN = "ghostline.runAction"
@@ -33,8 +33,8 @@ def register(server: GhostlineServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)
     def code_action(ls: GhostlineServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         doc = ls.document(params.text_document.uri)
-        if doc is None or ls.model.backend is None:
-            return []
+        if doc is None or not ls.model.coming:
+            return []  # listed at once while the model loads; resolving waits for it
         start = params.range.start
         data = {"uri": doc.uri, "version": doc.version, "line": start.line, "character": start.character}
         diagnostics = _diagnostics(doc, params)
@@ -106,17 +106,42 @@ def _client_resolves_edits(ls: GhostlineServer) -> bool:
 
 
 async def compute(ls: GhostlineServer, data: dict[str, Any]) -> types.WorkspaceEdit | None:
-    """Run an action in a thread (cancellable, with $/progress); a WorkspaceEdit pinned to the version."""
+    """Run an action in a thread (cancellable, with $/progress); a WorkspaceEdit pinned to the version.
+
+    While the model loads, the action waits for it (the progress says so); the client's cancel button
+    (``window/workDoneProgress/cancel``) and ``$/cancelRequest`` both stop it.
+    """
     doc = ls.document(str(data.get("uri")))
-    backend = ls.model.backend
-    if doc is None or backend is None or doc.version != data.get("version"):
+    if doc is None or doc.version != data.get("version"):
         return None
-    stop = threading.Event()
     offset = offset_of(doc, types.Position(int(data.get("line", 0)), int(data.get("character", 0))))
-    token = await progress_token(ls, "ghostline-action")
-    begin = types.WorkDoneProgressBegin(title="Ghostline", message=str(data.get("action")), cancellable=True)
-    progress(ls, token, begin)
     action = str(data.get("action"))
+    token = await progress_token(ls, "ghostline-action")
+    stop = cancel_event(ls, token)
+    waiting = ls.model.backend is None
+    begin = types.WorkDoneProgressBegin("Ghostline", message="waiting for the model" if waiting else action)
+    begin.cancellable = True
+    progress(ls, token, begin)
+    try:
+        return await _compute(ls, doc, offset, action, data, stop, token if waiting else None)
+    finally:
+        progress(ls, token, types.WorkDoneProgressEnd())
+
+
+async def _compute(
+    ls: GhostlineServer,
+    doc: Document,
+    offset: int,
+    action: str,
+    data: dict[str, Any],
+    stop: threading.Event,
+    waited: str | None,
+) -> types.WorkspaceEdit | None:
+    backend = await ls.model.ready(stop)
+    if backend is None or stop.is_set() or doc.version != data.get("version"):
+        return None
+    if waited is not None:
+        progress(ls, waited, types.WorkDoneProgressReport(message=action))
 
     def job() -> catalog.Result:
         try:
@@ -135,8 +160,6 @@ async def compute(ls: GhostlineServer, data: dict[str, Any]) -> types.WorkspaceE
         return None
     except InterruptedError:
         return None
-    finally:
-        progress(ls, token, types.WorkDoneProgressEnd())
     return workspace_edit(doc, result) if result.edits or result.files else None
 
 

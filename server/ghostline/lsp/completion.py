@@ -13,6 +13,9 @@ from ghostline.lsp.server import GhostlineServer
 
 ACCEPTED = "ghostline.accepted"
 STATS = "ghostline/stats"
+READY = "ghostline/suggestionReady"
+"""Sent when a suggestion whose request ran out of budget is ready: the client asks again (VS Code
+re-triggers inline suggestions, Neovim shows it) and is answered from the cache."""
 _ids = itertools.count(1)
 ANSWERED = frozenset({"eos", "stop", "max_tokens"})
 """How a generation ends when the model really answered (not cut by the budget, nor skipped)."""
@@ -20,6 +23,16 @@ ANSWERED = frozenset({"eos", "stop", "max_tokens"})
 
 def register(server: GhostlineServer) -> None:
     """Register the completion handlers and the acceptance command."""
+
+    def ready(uri: str, version: int, offset: int) -> None:
+        doc = server.document(uri)
+        at = None
+        if doc is not None and doc.version == version:
+            pos = doc.position_at(offset)
+            at = {"line": pos.line, "character": pos.character}
+        server.protocol.notify(READY, {"uri": uri, "version": version, "position": at})
+
+    server.completions.on_ready = ready
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(
@@ -79,6 +92,9 @@ async def suggest(
         ls.model.report(suggestion.error)
     elif suggestion is not None and suggestion.stats.stopped_by in ANSWERED:
         ls.model.report(None)
+    if suggestion is not None and (suggestion.cut or suggestion.stats.stopped_by in ANSWERED):
+        took = ls.settings.completion.max_latency_ms if suggestion.cut else suggestion.latency_ms
+        ls.model.note_speed(took, ls.settings.completion.max_latency_ms, suggestion.cut)
     if suggestion is None or not suggestion.text:
         return None
     return suggestion, range_of(doc, offset, offset)

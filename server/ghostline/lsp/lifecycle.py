@@ -7,7 +7,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from ghostline.lsp import diagnostics
+from ghostline.lsp import diagnostics, workspace
 from ghostline.lsp.server import GhostlineServer
 
 log = logging.getLogger("ghostline")
@@ -27,6 +27,9 @@ def register(server: GhostlineServer) -> None:
     @server.feature(types.INITIALIZED)
     async def initialized(ls: GhostlineServer, params: types.InitializedParams) -> None:
         ls.model.start(ls.settings.model, ls.settings.remote)
+        roots = workspace.roots(ls)
+        ls.completions.builder.root = str(roots[0]) if roots else ""
+        workspace.start(ls)
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: GhostlineServer, params: Any) -> None:
@@ -49,6 +52,7 @@ def register(server: GhostlineServer) -> None:
             ls.model.start(ls.settings.model, ls.settings.remote)
         for uri in list(ls.documents):
             diagnostics.schedule(ls, uri, delay_ms=0)
+        workspace.configure(ls)
 
 
 def _model_key(ls: GhostlineServer) -> tuple[object, ...]:

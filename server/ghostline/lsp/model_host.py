@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import threading
+from collections import deque
 from dataclasses import asdict
 from typing import Any
 
@@ -13,8 +15,9 @@ from pygls.lsp.server import LanguageServer
 
 from ghostline.config import ModelSettings, RemoteSettings
 from ghostline.lsp.progress import progress, progress_token
-from ghostline.model import adapter, loader
+from ghostline.model import adapter, choice, loader
 from ghostline.model.backend import Backend
+from ghostline.model.choice import Choice
 from ghostline.model.errors import ModelError
 
 log = logging.getLogger("ghostline")
@@ -35,10 +38,14 @@ class ModelHost:
         self.state = "off"
         self.message = ""
         self.name = ""
-        """The configured model (preset, path or reference), shown in the status."""
+        """The model (preset, path or reference; ``auto`` made concrete once chosen), shown in the status."""
+        self.choice: Choice | None = None
+        """Which model was chosen and why (``choice_reason`` in modelInfo); None for a remote model."""
         self.problem = ""
         """The last model failure told to the user (so it is told once, not on every keystroke)."""
         self.loading: asyncio.Future[None] | None = None
+        self.speeds: deque[float] = deque(maxlen=8)
+        """How long the last suggestions took (ms; a cut one counts as at least the budget)."""
 
     def start(self, settings: ModelSettings, remote: RemoteSettings) -> None:
         """Load (and if needed pull) the configured model without blocking the event loop."""
@@ -48,7 +55,22 @@ class ModelHost:
             return
         if self.loading is not None and not self.loading.done():
             self.loading.cancel()
+        self.state = "loading"  # told to the client once the model is chosen (``_load``)
         self.loading = asyncio.ensure_future(self._load(settings, remote))
+
+    @property
+    def coming(self) -> bool:
+        """Whether a model is loaded or on its way (loading, or a server away for now)."""
+        loading = self.loading is not None and not self.loading.done()
+        return self.backend is not None or loading or self.state in ("loading", "offline")
+
+    async def ready(self, stop: threading.Event | None = None) -> Backend | None:
+        """The model once it is loaded (None when loading failed, ``stop`` was set, or there is none)."""
+        while self.backend is None and self.loading is not None and not self.loading.done():
+            if stop is not None and stop.is_set():
+                return None
+            await asyncio.wait({self.loading}, timeout=0.2)
+        return self.backend
 
     def unload(self) -> None:
         """Free the loaded model, if any."""
@@ -59,6 +81,8 @@ class ModelHost:
     def info(self) -> dict[str, Any]:
         """State, message and (once loaded) the model's facts, for ``ghostline/modelInfo``."""
         info: dict[str, Any] = {"state": self.state, "message": self.message}
+        if self.choice is not None:
+            info["choice_reason"] = self.choice.reason
         if self.backend is not None:
             facts = self.backend.facts
             info.update(asdict(facts), fim_mode=facts.fim_mode)
@@ -95,6 +119,21 @@ class ModelHost:
         log.error("model: %s", error.message)
         self._show(error.message)
 
+    def note_speed(self, took_ms: float, budget_ms: int, cut: bool) -> None:
+        """Track how long suggestions take; say "slow" once when they outgrow the budget, "ready" once back.
+
+        Never a popup: the status item and its tooltip carry it.
+        """
+        self.speeds.append(max(took_ms, budget_ms) if cut else took_ms)
+        if self.state not in ("ready", "slow") or len(self.speeds) < 3:
+            return
+        typical = sorted(self.speeds)[len(self.speeds) // 2]
+        if self.state == "ready" and typical >= budget_ms:
+            seconds = max(round(typical / 1000), 1)
+            self.set_state("slow", f"slow machine: suggestions take ~{seconds} s (budget {budget_ms} ms)")
+        elif self.state == "slow" and typical < budget_ms * 0.75 and self.backend is not None:
+            self.set_state("ready", f"{self.backend.facts.name}: {self.backend.facts.fim_mode}")
+
     def _show(self, text: str) -> None:
         self.server.window_show_message(
             types.ShowMessageParams(types.MessageType.Error, f"Ghostline: {text}")
@@ -102,9 +141,11 @@ class ModelHost:
 
     async def _load(self, settings: ModelSettings, remote: RemoteSettings) -> None:
         loop = asyncio.get_running_loop()
+        chosen = None if settings.backend == "remote" else await asyncio.to_thread(choice.decide, settings)
+        self._chose(chosen)
         token = await progress_token(self.server)
-        self.set_state("loading", f"loading {settings.name}")
-        begin = types.WorkDoneProgressBegin(title="Ghostline", message=f"model {settings.name}", percentage=0)
+        self.set_state("loading", f"loading {self.name}")
+        begin = types.WorkDoneProgressBegin(title="Ghostline", message=f"model {self.name}", percentage=0)
         progress(self.server, token, begin)
 
         def on_progress(done: int, total: int, message: str) -> None:
@@ -114,7 +155,10 @@ class ModelHost:
 
         self.unload()
         try:
-            self.backend = await asyncio.to_thread(loader.load, settings, on_progress, remote)
+            self.backend = await asyncio.to_thread(loader.load, settings, on_progress, remote, chosen)
+            if chosen is not None and self.backend.facts.name != chosen.name:  # the loader fell back (logged)
+                self.choice = chosen.falling_back(f"{chosen.name} could not be downloaded")
+                self.name = self.choice.name
         except asyncio.CancelledError:  # newer settings replace this load; its progress still ends
             progress(self.server, token, types.WorkDoneProgressEnd(message="cancelled"))
             raise
@@ -132,7 +176,7 @@ class ModelHost:
                 return
         except Exception as exc:  # noqa: BLE001 - a bug or a forged file must not leave "loading" forever
             progress(self.server, token, types.WorkDoneProgressEnd(message="failed"))
-            self._fail(settings.name, exc)
+            self._fail(self.name, exc)
             return
         else:
             progress(self.server, token, types.WorkDoneProgressEnd(message="ready"))
@@ -166,6 +210,14 @@ class ModelHost:
                 self._fail(settings.name, exc)
                 return None
         return None  # pragma: no cover - the loop only ends by returning
+
+    def _chose(self, chosen: Choice | None) -> None:
+        """Remember the model chosen; log it with its reason once (again only when the choice changes)."""
+        if chosen is not None and (self.choice is None or chosen.name != self.choice.name):
+            log.info("model: %s (%s)", chosen.name, chosen.reason)
+        self.choice = chosen
+        if chosen is not None:
+            self.name = chosen.name
 
     def _fail(self, name: str, exc: Exception) -> None:
         """An unexpected error while loading: state ``error``, its traceback in the log, one message."""

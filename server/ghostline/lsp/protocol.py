@@ -99,14 +99,14 @@ class GhostlineProtocol(LanguageServerProtocol):
 
     def reject(self, msg_id: Any, code: int, message: str) -> None:
         """Answer a request that cannot be handled (``msg_id`` None: the request could not be identified)."""
-        log.info("rejected a message: %s", message)
+        log.debug("rejected a message: %s", message)
         self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}})
 
     def framing_error(self, reason: str) -> None:
         """Tell the client, once per bad frame, that its stream was not understood (then resynchronise)."""
         self.framing_errors += 1
         text = f"Ghostline: a malformed frame was skipped ({reason})"
-        log.info(text)  # told to the client below, once
+        log.debug(text)  # told to the client below, once
         self.notify(types.WINDOW_LOG_MESSAGE, types.LogMessageParams(types.MessageType.Warning, text))
 
     def structure_message(self, data: dict[str, Any]) -> Any:

@@ -16,6 +16,8 @@ from ghostline import __version__, config
 from ghostline.engine.completion.acceptance import Acceptance
 from ghostline.engine.completion.service import CompletionService
 from ghostline.engine.document import Document
+from ghostline.engine.edits import EditLog
+from ghostline.engine.workspace.index import WorkspaceIndex
 from ghostline.lsp.documents import OpenDocument
 from ghostline.lsp.model_host import ModelHost
 from ghostline.lsp.monitor import LoopLag
@@ -42,7 +44,13 @@ class GhostlineServer(LanguageServer):
         """Model settings from the command line (``--model``, ``--adapter``): they win over the client's."""
         self.model = ModelHost(self)
         self.completions = CompletionService()
+        self.edits = EditLog()
+        """The session's recent edits: completion prompts show them as diffs."""
+        self.completions.builder.edits = self.edits
         self.acceptance = Acceptance()
+        self.index = WorkspaceIndex()
+        """Definitions of the workspace's files (``lsp/workspace.py`` scans it and keeps it current)."""
+        self.completions.builder.index = self.index
         self.reviewed_functions = 0
         """Functions the AI review has read since the server started."""
         self.actions_cancelled = 0

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from ghostline.engine.document import Document, Pos
-from ghostline.lsp import diagnostics, review
+from ghostline.engine.edits import EditLog
+from ghostline.lsp import diagnostics, review, workspace
 from ghostline.lsp.documents import OpenDocument
 from ghostline.lsp.positions import offset_of
 from ghostline.lsp.server import GhostlineServer
@@ -67,12 +68,13 @@ def register(server: GhostlineServer) -> None:
                 doc.version,
             )
         big = doc.syntax is not None and (doc.parsing or len(doc.text) > BACKGROUND_PARSE_CHARS)
-        apply_changes(doc, params.content_changes, reparse=not big)
+        apply_changes(doc, params.content_changes, reparse=not big, edits=ls.edits)
         doc.version = version
         if big and (record := ls.documents.get(uri)) is not None:
             parse_in_background(ls, record)
         else:
             diagnostics.schedule(ls, uri)
+        workspace.changed(ls, uri)
         last = params.content_changes[-1] if params.content_changes else None
         if isinstance(last, types.TextDocumentContentChangePartial) and "\n" in last.text:
             # The cursor moved to a new line (Enter was typed): evaluate that line's prompt while idle.
@@ -86,6 +88,7 @@ def register(server: GhostlineServer) -> None:
         if record.stale:
             _resync_from_disk(ls, record, params.text)
         review.on_save(ls, record)
+        workspace.saved(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GhostlineServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -97,20 +100,56 @@ def register(server: GhostlineServer) -> None:
             record.close()
             ls.completions.forget(record.doc)
         diagnostics.clear(ls, uri)
+        workspace.closed(ls, uri)
 
 
 def apply_changes(
-    doc: Document, changes: Sequence[types.TextDocumentContentChangeEvent], reparse: bool = True
+    doc: Document,
+    changes: Sequence[types.TextDocumentContentChangeEvent],
+    reparse: bool = True,
+    edits: EditLog | None = None,
 ) -> None:
-    """Apply LSP content changes in order, then reparse once (unless a background parse will)."""
+    """Apply LSP content changes in order, then reparse once (unless a background parse will).
+
+    ``edits`` (the session's edit log) is told of each change.
+    """
     for change in changes:
         if isinstance(change, types.TextDocumentContentChangePartial):
-            start, end = change.range.start, change.range.end
-            doc.apply_change(change.text, Pos(start.line, start.character), Pos(end.line, end.character))
+            start = Pos(change.range.start.line, change.range.start.character)
+            end = Pos(change.range.end.line, change.range.end.character)
+            if edits is not None:
+                edits.record(doc.uri, doc.text, doc.offset_at(start), doc.offset_at(end), change.text)
+            doc.apply_change(change.text, start, end)
         else:
+            if edits is not None:
+                edits.record(doc.uri, doc.text, *changed_span(doc.text, change.text))
             doc.apply_change(change.text)
     if reparse:
         doc.reparse()
+
+
+def changed_span(old: str, new: str) -> tuple[int, int, str]:
+    """The one replacement that turns ``old`` into ``new``: (start, end in ``old``, inserted text).
+
+    Common prefix and suffix are found by bisection over slice comparisons (C speed on big documents).
+    """
+    limit = min(len(old), len(new))
+    head = _agree(limit, lambda n: old[:n] == new[:n])
+    rest = limit - head
+    tail = _agree(rest, lambda n: old[len(old) - n :] == new[len(new) - n :])
+    return head, len(old) - tail, new[head : len(new) - tail]
+
+
+def _agree(limit: int, same: Callable[[int], bool]) -> int:
+    """The largest n ≤ limit for which ``same(n)`` holds (``same`` holds up to a point, then never)."""
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if same(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def parse_in_background(ls: GhostlineServer, record: OpenDocument) -> None:

@@ -46,6 +46,8 @@ class GenerationStats:
     """Of those, the ones the model agreed with (each saved a decoding step)."""
     stopped_by: str = ""
     """``eos``, ``stop``, ``max_tokens``, ``should_stop`` or ``error``."""
+    threads: int = 0
+    """CPU threads llama.cpp used (0: not a local CPU backend)."""
 
 
 @dataclass

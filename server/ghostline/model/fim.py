@@ -19,6 +19,8 @@ class FimFormat:
     stops: tuple[str, ...] = ()
     """Tokens that end a middle besides EOS/EOT (pad, file separator, EOT)."""
     file_separator: str = ""
+    repo_name: str = ""
+    """The token that opens a repository-level prompt with the repository's name (Qwen2.5-Coder)."""
 
     def build(self, prefix: str, suffix: str, middle_start: str = "") -> str:
         """The prompt for filling between ``prefix`` and ``suffix``; ``middle_start`` is already typed."""
@@ -40,6 +42,7 @@ FORMATS: tuple[FimFormat, ...] = (
         "<|fim_middle|>",
         stops=("<|fim_pad|>", "<|file_sep|>", "<|endoftext|>", "<|im_end|>", "<|fim_prefix|>"),
         file_separator="<|file_sep|>",
+        repo_name="<|repo_name|>",
     ),
     FimFormat(
         "starcoder",
@@ -48,6 +51,7 @@ FORMATS: tuple[FimFormat, ...] = (
         "<fim_middle>",
         stops=("<fim_pad>", "<file_sep>", "<|endoftext|>", "<fim_prefix>"),
         file_separator="<file_sep>",
+        repo_name="<repo_name>",
     ),
     FimFormat("codellama", "▁<PRE>", "▁<SUF>", "▁<MID>", stops=("▁<EOT>", "<EOT>")),
     FimFormat(
@@ -67,8 +71,9 @@ def detect(vocabulary: Iterable[str]) -> FimFormat | None:
     for fmt in FORMATS:
         if all(marker in vocab for marker in fmt.markers):
             present = tuple(s for s in fmt.stops if s in vocab)
+            repo = fmt.repo_name if fmt.repo_name in vocab else ""
             return FimFormat(
-                fmt.name, fmt.prefix, fmt.suffix, fmt.middle, fmt.order, present, fmt.file_separator
+                fmt.name, fmt.prefix, fmt.suffix, fmt.middle, fmt.order, present, fmt.file_separator, repo
             )
     return None
 

@@ -11,20 +11,19 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
-from typing import Any, TypeVar
-
-import numpy as np
+from typing import Any
 
 from ghostline.model import fim, resources
 from ghostline.model.adapter import check_adapter
 from ghostline.model.backend import Generation, GenerationStats, ModelFacts
+from ghostline.model.draft import verify_draft
 from ghostline.model.errors import ModelError
 from ghostline.model.gguf import read_header
 from ghostline.model.lookup import DRAFT_MIN_TOKENS, DraftPolicy, NgramIndex
 from ghostline.model.stops import StopMatcher
+from ghostline.model.threads import CpuMeter, ThreadTuner
+from ghostline.model.worker import ModelWorker
 
-T = TypeVar("T")
 _DONE = object()
 EVAL_CHUNK = 64
 """Prompt tokens evaluated between checks of should_stop."""
@@ -83,16 +82,16 @@ class LlamaBackend:
         resources.check_memory(header, n_ctx)
         if adapter:
             check_adapter(adapter, header, name)  # llama.cpp would only log a mismatch, or crash on it
-        self._jobs: queue.Queue[tuple[Callable[[], None], Callable[[BaseException], None]] | None] = (
-            queue.Queue()
-        )
-        self._closed = False
-        self._thread = threading.Thread(target=self._loop, name="ghostline-model", daemon=True)
-        self._thread.start()
+        self._worker = ModelWorker()
         layers = n_gpu_layers if n_gpu_layers >= 0 else (-1 if gpu_offload_supported() else 0)
+        cores = resources.default_threads()
+        self._tuner = ThreadTuner(cores, CpuMeter()) if not n_threads and layers == 0 else None
+        """With ``model.nThreads`` 0 on the CPU: the thread count follows the free cores, call by call."""
+        self._threads = n_threads or cores
         options = {
             "n_ctx": n_ctx,
-            "n_threads": n_threads or resources.default_threads(),
+            "n_threads": self._threads,
+            "n_threads_batch": self._threads,
             "n_gpu_layers": layers,
             "flash_attn": flash_attn,
             "seed": seed,
@@ -100,8 +99,8 @@ class LlamaBackend:
             "verbose": True,
             **({"lora_path": adapter} if adapter else {}),
         }
-        self._llm: Any = self._call(lambda: self._load(path, header.architecture, options))
-        vocab = self._call(self._vocabulary)
+        self._llm: Any = self._worker.call(lambda: self._load(path, header.architecture, options))
+        vocab = self._worker.call(self._vocabulary)
         fmt = fim.detect(vocab)
         eos = tuple(
             dict.fromkeys(t for t in (self._token_text(self._llm.token_eos()), self._eot_text()) if t)
@@ -119,43 +118,6 @@ class LlamaBackend:
         )
         end_texts = set(eos) | set(fmt.stops if fmt else ())
         self._end_ids = {i for i, text in enumerate(vocab) if text in end_texts}
-
-    # -- worker thread -------------------------------------------------------------------------------
-    def _loop(self) -> None:
-        while (item := self._jobs.get()) is not None:
-            item[0]()
-        self._fail_pending()
-
-    def _submit(self, run: Callable[[], None], fail: Callable[[BaseException], None]) -> None:
-        """Queue a job for the worker; once the model is closed, fail it at once instead."""
-        if self._closed:
-            fail(ModelError("the model was unloaded", "model/closed"))
-            return
-        self._jobs.put((run, fail))
-        if self._closed:
-            self._fail_pending()
-
-    def _fail_pending(self) -> None:
-        while True:
-            try:
-                item = self._jobs.get_nowait()
-            except queue.Empty:
-                return
-            if item is not None:
-                item[1](ModelError("the model was unloaded", "model/closed"))
-
-    def _call(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` on the worker thread and wait for its result."""
-        future: Future[T] = Future()
-
-        def job() -> None:
-            try:
-                future.set_result(fn())
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller
-                future.set_exception(exc)
-
-        self._submit(job, future.set_exception)
-        return future.result()
 
     def _load(self, path: str, architecture: str, options: dict[str, Any]) -> Any:
         llama_cpp = _import_llama_cpp()
@@ -195,7 +157,12 @@ class LlamaBackend:
     def warm(self, prompt: str, should_stop: Callable[[], bool] | None = None) -> GenerationStats:
         """Evaluate ``prompt`` into the KV cache and generate nothing (stops early when asked)."""
         stats = GenerationStats()
-        self._call(lambda: self._evaluate(self.tokenize(prompt), stats, should_stop))
+
+        def job() -> bool:
+            self._choose_threads()
+            return self._evaluate(self.tokenize(prompt), stats, should_stop)
+
+        self._worker.call(job)
         stats.stopped_by = stats.stopped_by or "warm"
         return stats
 
@@ -233,17 +200,14 @@ class LlamaBackend:
             out.put(exc)
             out.put(_DONE)
 
-        self._submit(job, fail)
+        self._worker.submit(job, fail)
         return Generation(_drain(out, cancelled), stats)
 
     def close(self) -> None:
         """Stop the worker and free the model."""
-        if self._thread.is_alive() and not self._closed:
-            self._call(self._free)
-            self._closed = True
-            self._jobs.put(None)
-            self._thread.join(timeout=10)
-            self._fail_pending()
+        if self._worker.alive and not self._worker.closed:
+            self._worker.call(self._free)
+            self._worker.close()
 
     def _free(self) -> None:
         if self._llm is not None:
@@ -299,6 +263,7 @@ class LlamaBackend:
     ) -> None:
         llama_cpp, llm = _import_llama_cpp(), self._llm
         start = time.perf_counter()
+        threads = stats.threads = self._choose_threads()
         if not self._evaluate(self.tokenize(prompt), stats, should_stop):
             stats.total_ms = (time.perf_counter() - start) * 1000
             return
@@ -364,7 +329,7 @@ class LlamaBackend:
                 draft = index.draft(allowance) if index is not None and allowance else []
                 if index is not None and draft:
                     accepted = stats.accepted_draft_tokens
-                    token = self._verify_draft(token, draft, index, take, stats)
+                    token = verify_draft(_import_llama_cpp(), self._llm, token, draft, index, take, stats)
                     policy.update(len(draft), stats.accepted_draft_tokens - accepted)
                     if token < 0:
                         break
@@ -376,6 +341,24 @@ class LlamaBackend:
             send("", flush=True)
             llm._sampler = None
             stats.total_ms = (time.perf_counter() - start) * 1000
+            if self._tuner is not None:
+                decoding = (stats.total_ms - stats.prompt_ms) / 1000
+                self._tuner.record(threads, decoding, stats.generated_tokens)
+
+    def _choose_threads(self) -> int:
+        """Set llama.cpp's thread count for the next call (when it is automatic)."""
+        if self._tuner is None:
+            return self._threads
+        threads = self._tuner.pick()
+        if threads != self._threads:
+            _import_llama_cpp().llama_set_n_threads(self._llm._ctx.ctx, threads, threads)
+            self._threads = threads
+        return threads
+
+    @property
+    def threads(self) -> int:
+        """llama.cpp's thread count now."""
+        return self._threads
 
     def _speculate(self, temperature: float, grammar: str | None, max_tokens: int) -> bool:
         """Prompt-lookup drafts apply to greedy generation without a grammar that may run long.
@@ -384,43 +367,6 @@ class LlamaBackend:
         ``ghostline bench latency``, drafting made them slower, and longer ones faster.
         """
         return self.speculative and temperature <= 0 and grammar is None and max_tokens >= DRAFT_MIN_TOKENS
-
-    def _verify_draft(
-        self,
-        token: int,
-        draft: list[int],
-        index: NgramIndex,
-        take: Callable[[int], bool],
-        stats: GenerationStats,
-    ) -> int:
-        """Evaluate ``token`` and a draft in one batch; keep the drafted tokens the model agrees with.
-
-        Returns the model's own next token (-1 when generation ended inside the draft). Greedy output is
-        unchanged: a drafted token is kept only when it is the argmax after the tokens before it.
-        """
-        llama_cpp, llm = _import_llama_cpp(), self._llm
-        n_past = llm.n_tokens
-        batch = [token, *draft]
-        llm._ctx.kv_cache_seq_rm(-1, n_past, -1)
-        llm._batch.set_batch(batch=batch, n_past=n_past, logits_all=True)
-        llm._ctx.decode(llm._batch)
-        llm.input_ids[n_past : n_past + len(batch)] = batch
-        n_vocab = llm.n_vocab()
-        stats.drafted_tokens += len(draft)
-        for kept in range(len(batch)):
-            logits = np.ctypeslib.as_array(
-                llama_cpp.llama_get_logits_ith(llm._ctx.ctx, kept), shape=(n_vocab,)
-            )
-            best = int(logits.argmax())
-            if kept == len(draft) or best != draft[kept]:
-                llm.n_tokens = n_past + 1 + kept  # the rest of the draft leaves the KV cache on the next eval
-                return best
-            stats.accepted_draft_tokens += 1
-            if not take(best):
-                llm.n_tokens = n_past + 2 + kept
-                return -1
-            index.append(best)
-        return -1  # not reached: the loop returns at i == len(draft)
 
 
 def _drain(out: queue.Queue[object], cancelled: threading.Event) -> Iterator[str]:

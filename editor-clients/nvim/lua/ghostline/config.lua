@@ -12,6 +12,7 @@ local M = {}
 ---@field debounce_ms integer Wait this long after the last keystroke before asking the server.
 ---@field native boolean? Use Neovim's `vim.lsp.inline_completion` (nil: when Neovim has it, 0.12+).
 ---@field keymaps ghostline.Keymaps Insert-mode keys; `false` leaves one unmapped.
+---@field notify boolean Say with vim.notify when the model is ready or failed to load (once each).
 ---@field settings table Server settings (camelCase, as in `ghostline settings`), sent as initializationOptions.
 ---@field cmd string[]? The server command (nil: the project's `.venv/bin/ghostline` once you trust its folder, else `ghostline` on PATH).
 
@@ -26,6 +27,7 @@ M.defaults = {
     accept_line = '<C-Down>',
     dismiss = '<C-]>',
   },
+  notify = true,
   settings = {},
   cmd = nil,
 }

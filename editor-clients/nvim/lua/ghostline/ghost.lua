@@ -2,6 +2,7 @@
 --- the answer as extmarks (inline virtual text for the first line, virtual lines for the rest).
 local config = require('ghostline.config')
 local server = require('ghostline.server')
+local status = require('ghostline.status')
 local suggestion = require('ghostline.suggestion')
 
 local api = vim.api
@@ -23,8 +24,28 @@ local AUTOMATIC = 2 -- InlineCompletionTriggerKind.Automatic
 
 ---@type table<integer, ghostline.Ghost>
 local ghosts = {}
----@type table<integer, { timer: uv.uv_timer_t, client_id: integer?, request_id: integer? }>
+---@class ghostline.Pending
+---@field timer uv.uv_timer_t The debounce timer.
+---@field client_id integer?
+---@field request_id integer? The request in flight.
+---@field asked table<integer, { row: integer, col: integer }> Where requests asked, by document version.
+---@field versions integer[] Those versions, oldest first (a few are kept).
+
+---@type table<integer, ghostline.Pending>
 local pending = {}
+--- Requests in flight (each counted once in the statusline's "thinking…").
+---@type table<string, true>
+local inflight = {}
+
+---@param client_id integer
+---@param request_id integer?
+local function finished(client_id, request_id)
+  local key = request_id and (client_id .. ':' .. request_id)
+  if key and inflight[key] then
+    inflight[key] = nil
+    status.busy(-1)
+  end
+end
 
 ---@param bufnr integer?
 ---@return integer
@@ -115,6 +136,9 @@ function M.cancel(bufnr)
   if client and client.requests[p.request_id] then -- still pending (answered ones are gone)
     client:cancel_request(p.request_id)
   end
+  if p.request_id then
+    finished(p.client_id, p.request_id)
+  end
   p.request_id = nil
 end
 
@@ -153,8 +177,11 @@ function M.request(bufnr)
   local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
   params.context = { triggerKind = AUTOMATIC }
   local tick, row, col = api.nvim_buf_get_changedtick(bufnr), cursor()
-  local ok, id = client:request(INLINE_COMPLETION, params, function(err, result, ctx)
-    if p.request_id == ctx.request_id then
+  local this = {} -- this request: its id once sent, whether answered (an in-process server may answer at once)
+  local ok, id = client:request(INLINE_COMPLETION, params, function(err, result)
+    this.answered = true
+    finished(client.id, this.id)
+    if this.id and p.request_id == this.id then
       p.request_id = nil
     end
     if err or not api.nvim_buf_is_valid(bufnr) or api.nvim_get_current_buf() ~= bufnr then
@@ -167,9 +194,70 @@ function M.request(bufnr)
     end
     show(bufnr, client, result, row, col)
   end, bufnr)
-  if ok then
-    p.client_id, p.request_id = client.id, id
+  if ok and id then
+    local version = vim.lsp.util.buf_versions[bufnr]
+    p.asked, p.versions = p.asked or {}, p.versions or {}
+    if not p.asked[version] then
+      table.insert(p.versions, version)
+      if #p.versions > 32 then
+        p.asked[table.remove(p.versions, 1)] = nil
+      end
+    end
+    p.asked[version] = { row = row, col = col }
+    if not this.answered then
+      this.id = id
+      p.client_id, p.request_id = client.id, id
+      inflight[client.id .. ':' .. id] = true
+      status.busy(1)
+    end
   end
+end
+
+--- Lines the cursor may have moved down by typing since a suggestion was asked for, and still ask again (the
+--- server lets a request a little further on, newlines included, wait for the generation in flight).
+M.lines_ahead = 3
+
+--- `ghostline/suggestionReady` {uri, version, position}: a suggestion whose request ran out of time budget
+--- is ready. When the cursor may still be where it belongs: on the line it was asked for, at or after that
+--- place (what was typed since is matched by the server's cache), or, once the document changed, a few lines
+--- further on (typed ahead), ask again and show the answer, which comes from the cache. `position` is null when
+--- the document changed since the request: then where this plugin asked at that version counts.
+---@param params { uri: string, version: integer?, position: lsp.Position? }
+---@param client_id integer
+---@return boolean asked
+function M.on_ready(params, client_id)
+  local bufnr = api.nvim_get_current_buf()
+  if config.native() or not config.options.enabled or not inserting() or ghosts[bufnr] then
+    return false
+  end
+  local client = vim.lsp.get_client_by_id(client_id)
+  if not client or not client.attached_buffers[bufnr] or params.uri ~= vim.uri_from_bufnr(bufnr) then
+    return false
+  end
+  local row, col = cursor()
+  local current = vim.lsp.util.buf_versions[bufnr]
+  local p = pending[bufnr]
+  local at_row, here ---@type integer?, boolean?
+  if type(params.position) == 'table' then -- in the client's position encoding
+    local line = api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ''
+    at_row = params.position.line
+    here = vim.str_utfindex(line, client.offset_encoding, col, false) >= params.position.character
+  else
+    local asked = p and p.asked and p.asked[params.version]
+    if asked then -- where this plugin asked (bytes)
+      at_row, here = asked.row, col >= asked.col
+    else -- no place known: the document must be as it was
+      here = params.version == current
+    end
+  end
+  local ok = here
+  if at_row and row ~= at_row then
+    ok = params.version ~= current and row > at_row and row - at_row <= M.lines_ahead
+  end
+  if ok then
+    M.request(bufnr)
+  end
+  return ok
 end
 
 --- Ask for a suggestion once typing pauses for `debounce_ms`.

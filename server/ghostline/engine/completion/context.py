@@ -5,13 +5,20 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from ghostline.config import CompletionSettings
+from ghostline.engine.completion import project
+from ghostline.engine.completion.project import Index, Section
 from ghostline.engine.document import Document
+from ghostline.engine.edits import EditLog, unified
 from ghostline.syntax import cursor, languages
+from ghostline.syntax.definitions import find_definitions
 
 CHARS_PER_TOKEN = 3.5
 CHUNK_LINES = 12
+MAX_DEFINED_CHARS = 200_000
+"""Larger documents are not searched for the names they define (snippet relevance falls back to imports)."""
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 
 
@@ -44,12 +51,21 @@ class CompletionContext:
     """The whole document (the suggestion is checked merged into it)."""
     errors: int = 0
     """Syntax errors the document has already (counted on its live tree)."""
+    definitions: tuple[Section, ...] = ()
+    """Signatures and docs of names used near the cursor, from other files of the workspace."""
+    edits: str = ""
+    """The session's recent edits as unified diffs, oldest first ('' when none)."""
+    repo: str = ""
+    """The workspace's name (the model's repository header, where it has one)."""
 
 
 @dataclass
 class _Anchor:
     line: int
     snippets: tuple[Snippet, ...]
+    definitions: tuple[Section, ...] = ()
+    indexed: int = 0
+    """How many files the workspace index held when ``definitions`` were chosen."""
 
 
 class ContextBuilder:
@@ -57,13 +73,21 @@ class ContextBuilder:
 
     def __init__(self) -> None:
         self._anchors: dict[str, _Anchor] = {}
-        self.recent: deque[tuple[str, str]] = deque(maxlen=8)
-        """(uri, text) of recently closed documents, still offered as cross-file context."""
+        self.recent: deque[tuple[str, str, frozenset[str]]] = deque(maxlen=8)
+        """(uri, text, defined names) of recently closed documents, still offered as cross-file context."""
+        self._defined: dict[str, tuple[int, tuple[tuple[str, int], ...]]] = {}
+        self.index: Index | None = None
+        """The workspace index: definitions of the names at the cursor come from it."""
+        self.edits: EditLog | None = None
+        """The session's edit log: its recent hunks go into the prompt."""
+        self.root = ""
+        """The workspace folder (paths in the prompt are relative to it)."""
 
     def forget(self, doc: Document) -> None:
         """A document closed: drop its anchor and keep its text as a recent document."""
         self._anchors.pop(doc.uri, None)
-        self.recent.append((doc.uri, doc.text))
+        self.recent.append((doc.uri, doc.text, self._defined_in(doc)))
+        self._defined.pop(doc.uri, None)
 
     def build(
         self, doc: Document, offset: int, settings: CompletionSettings, others: list[Document]
@@ -94,6 +118,9 @@ class ContextBuilder:
             offset=offset,
             text=doc.text,
             errors=errors,
+            definitions=anchor.definitions,
+            edits=self._edits(doc, offset, settings.recent_edits),
+            repo=self.root.rstrip("/").rsplit("/", 1)[-1],
         )
 
     def _anchor(
@@ -103,35 +130,105 @@ class ContextBuilder:
         anchor = self._anchors.get(doc.uri)
         if anchor is not None and anchor.line <= line:
             size = doc.line_start(line) - doc.line_start(anchor.line)
-            if size <= budget * 4 // 3:
+            if size <= budget * 4 // 3 and not self._index_arrived(anchor):
                 return anchor
         start, size = line, 0
         while start > 0 and size + len(doc.line(start - 1)) + 1 <= budget:
             start -= 1
             size += len(doc.line(start)) + 1
         near = "\n".join(doc.line(i) for i in range(max(line - 20, 0), line + 1))
-        snippets = self._snippets(doc, near, int(settings.cross_file_tokens * CHARS_PER_TOKEN), others)
-        anchor = _Anchor(start, snippets)
+        wanted = set(project.names_near(near, len(near))) - self._defined_in(doc)
+        snippets = self._snippets(
+            doc, near, wanted, int(settings.cross_file_tokens * CHARS_PER_TOKEN), others
+        )
+        end = min(line + 10, doc.line_count - 1)
+        definitions = self._definitions(doc, start, line, end, settings)
+        anchor = _Anchor(start, snippets, definitions, self.index.files if self.index else 0)
         self._anchors[doc.uri] = anchor
         return anchor
 
-    def _snippets(self, doc: Document, near: str, budget: int, others: list[Document]) -> tuple[Snippet, ...]:
-        """The chunks of other documents most similar to the text near the cursor, in a stable order."""
-        if budget <= 0:
+    def _index_arrived(self, anchor: _Anchor) -> bool:
+        """The index had nothing when the anchor was set and has files now (its first scan ended)."""
+        return self.index is not None and anchor.indexed == 0 and self.index.files > 0
+
+    def _definitions(
+        self, doc: Document, start: int, line: int, end: int, settings: CompletionSettings
+    ) -> tuple[Section, ...]:
+        """Definitions from the workspace of the names in the window (nearest the cursor first)."""
+        budget = int(settings.definition_tokens * CHARS_PER_TOKEN)
+        if self.index is None or budget <= 0:
+            return ()
+        window = doc.text[doc.line_start(start) : doc.line_start(end + 1)]
+        cursor_at = doc.line_start(line) - doc.line_start(start)
+        inside = self._defined_in(doc, (start, end))
+        names = [n for n in project.names_near(window, cursor_at) if n not in inside]
+        here = _fs_path(doc.uri)
+        sections = project.definitions(
+            self.index,
+            names,
+            here,
+            (start, end),
+            project.imported(doc.text),
+            budget,
+            project.comment_of(doc.language),
+        )
+        return tuple(Section(self._relative(s.path), s.text) for s in sections)
+
+    def _edits(self, doc: Document, offset: int, count: int) -> str:
+        """The recent hunks (not the one being typed) as diffs; stable while typing in one place."""
+        if self.edits is None or count <= 0:
+            return ""
+        hunks = self.edits.recent(count, exclude=self.edits.active(doc.uri, offset))
+        return "".join(unified(h, self._relative(_fs_path(h.uri))) for h in hunks)
+
+    def _relative(self, path: str) -> str:
+        root = self.root.rstrip("/") + "/"
+        return path[len(root) :] if self.root and path.startswith(root) else path.rsplit("/", 1)[-1]
+
+    def _defined_in(self, doc: Document, rows: tuple[int, int] | None = None) -> frozenset[str]:
+        """Names of the functions, methods and classes ``doc`` defines (whose header is within ``rows``)."""
+        cached = self._defined.get(doc.uri)
+        if cached is None or cached[0] != doc.version:
+            found: tuple[tuple[str, int], ...] = ()
+            big = len(doc.text) > MAX_DEFINED_CHARS  # a query over the whole tree: not on a keystroke
+            if doc.syntax is not None and doc.language is not None and not doc.parsing and not big:
+                defs = find_definitions(doc.language, doc.syntax.root)
+                found = tuple((d.name, d.name_node.start_point[0]) for d in defs)
+            if len(self._defined) > 64:
+                self._defined.clear()
+            cached = self._defined[doc.uri] = (doc.version, found)
+        if rows is None:
+            return frozenset(name for name, _ in cached[1])
+        return frozenset(name for name, row in cached[1] if rows[0] <= row <= rows[1])
+
+    def _snippets(
+        self, doc: Document, near: str, wanted: set[str], budget: int, others: list[Document]
+    ) -> tuple[Snippet, ...]:
+        """Chunks of related documents most similar to the text near the cursor, in a stable order.
+
+        A document is related when ``doc`` imports it or it defines a name in ``wanted`` (used near the
+        cursor, defined nowhere in ``doc``); a chunk counts only when it holds one of those names.
+        """
+        if budget <= 0 or not wanted:
             return ()
         words = set(_WORD.findall(near))
-        sources = [(o.uri, o.text) for o in others if o.uri != doc.uri and o.language == doc.language]
-        seen = {uri for uri, _ in sources} | {doc.uri}
-        sources += [
-            (uri, text) for uri, text in self.recent if uri not in seen and _language_of(uri) == doc.language
+        imports = project.imported(doc.text)
+        sources = [
+            (o.uri, o.text, self._defined_in(o))
+            for o in others
+            if o.uri != doc.uri and o.language == doc.language
         ]
+        seen = {uri for uri, _, _ in sources} | {doc.uri}
+        sources += [s for s in self.recent if s[0] not in seen and _language_of(s[0]) == doc.language]
         scored = []
-        for uri, text in sources:
+        for uri, text, defined in sources:
+            if not (defined & wanted or _stem(uri) in imports):
+                continue
             lines = text.splitlines()
             for start in range(0, len(lines), CHUNK_LINES):
                 chunk = "\n".join(lines[start : start + CHUNK_LINES])
                 other = set(_WORD.findall(chunk))
-                if other and words:
+                if other and words and other & wanted:
                     score = len(words & other) / len(words | other)
                     if score > 0.05:
                         scored.append((score, Snippet(_path_of(uri), start, chunk)))
@@ -167,6 +264,15 @@ def _suffix(doc: Document, offset: int, line: int, budget: int) -> str:
 def _language_of(uri: str) -> str | None:
     spec = languages.detect(None, uri)
     return spec.name if spec else None
+
+
+def _stem(uri: str) -> str:
+    name = uri.rsplit("/", 1)[-1]
+    return name.split(".", 1)[0]
+
+
+def _fs_path(uri: str) -> str:
+    return unquote(uri[len("file://") :]) if uri.startswith("file://") else uri
 
 
 def _path_of(uri: str) -> str:

@@ -11,6 +11,7 @@ from ghostline.engine.text import to_bytes
 from ghostline.syntax.cursor import error_count
 
 _CODE = re.compile(r"\S")
+_BLANK_START = re.compile(r"(?:[ \t]*\n)+")
 
 
 def finalize(
@@ -30,8 +31,7 @@ def finalize(
     if not suggestion.strip():
         return ""
     suggestion = _balance(suggestion, line_after)
-    below = _CODE.search(text, offset)
-    if not suggestion.strip() or (below is not None and text.startswith(suggestion.strip(), below.start())):
+    if not suggestion.strip() or _copies_what_follows(text, offset, suggestion):
         return ""  # empty, or a copy of what already follows
     if _repeats_line_above(text, offset, suggestion):
         return ""
@@ -41,13 +41,33 @@ def finalize(
         baseline = error_count(language, to_bytes(text))
     depth_below = _indent_below(text, offset)
     fits = _indentation_rule(text, offset, depth_below) if language == "python" else None
-    for candidate in _candidates(suggestion, depth_below):
+    for candidate in _candidates(suggestion, depth_below) + _fallbacks(text, offset, suggestion, depth_below):
         if fits is not None and not fits(candidate):
             continue  # tree-sitter forgives a wrong indentation, Python does not
         merged = text[:offset] + candidate + text[offset:]
         if error_count(language, to_bytes(merged)) <= baseline:
             return candidate
     return ""
+
+
+def _fallbacks(text: str, offset: int, suggestion: str, below: int) -> list[str]:
+    """Tried when every candidate failed: on a blank line, the suggestion without its leading blank lines.
+
+    The model began on the next line; its code belongs on the cursor's line.
+    """
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    head = text[line_start:offset]
+    blank = _BLANK_START.match(suggestion)
+    if blank is None or head.strip() or text[offset : line_end if line_end >= 0 else len(text)].strip():
+        return []
+    rest = suggestion[blank.end() :]
+    if not rest.startswith(head):
+        return []  # its first line is shallower than the cursor: inserting cannot put it there
+    rest = rest[len(head) :]
+    if _copies_what_follows(text, offset, rest) or _repeats_line_above(text, offset, rest):
+        return []
+    return _candidates(rest, below)
 
 
 def _indentation_rule(text: str, offset: int, below: int) -> Callable[[str], bool] | None:
@@ -122,12 +142,57 @@ def _indent_below(text: str, offset: int) -> int:
     return -1
 
 
+def _copies_what_follows(text: str, offset: int, suggestion: str) -> bool:
+    """Whether the suggestion only writes again the code after the cursor (on a later line: at its depth)."""
+    below = _CODE.search(text, offset)
+    if below is None or not text.startswith(suggestion.strip(), below.start()):
+        return False
+    if "\n" not in text[offset : below.start()]:
+        return True  # the same text right after the cursor
+    written = suggestion.find(suggestion.strip())
+    lead = (text[text.rfind("\n", 0, offset) + 1 : offset] + suggestion[:written]).rsplit("\n", 1)[-1]
+    if lead.strip():
+        return True
+    return _indent(lead) == _indent(text[text.rfind("\n", 0, below.start()) + 1 : below.start()])
+
+
 def _repeats_line_above(text: str, offset: int, suggestion: str) -> bool:
-    """Whether the completed current line would be a copy of the line above it."""
+    """Whether the completed current line stutters the line just above: the same code at the same depth.
+
+    A line of closers that close brackets still open above it (``}`` under ``}``) is no repeat.
+    """
     line_start = text.rfind("\n", 0, offset) + 1
-    if line_start == 0:
+    first = suggestion.split("\n", 1)[0]
+    if line_start == 0 or not first.strip():
         return False
     above_start = text.rfind("\n", 0, line_start - 1) + 1
-    above = text[above_start : line_start - 1].strip()
-    completed = (text[line_start:offset] + suggestion.split("\n", 1)[0]).strip()
-    return bool(above) and completed == above
+    above = text[above_start : line_start - 1].rstrip()
+    completed = (text[line_start:offset] + first).rstrip()
+    if not above.strip() or completed.strip() != above.strip() or _indent(completed) != _indent(above):
+        return False
+    return not _closes_open_brackets(text[:line_start], completed)
+
+
+_OPENER_OF = {")": "(", "]": "[", "}": "{"}
+
+
+def _closes_open_brackets(before: str, line: str) -> bool:
+    """Whether ``line`` is only closers (``}``, ``});``), each closing a bracket still open in ``before``.
+
+    The innermost of them must have been opened on a line as deep as ``line`` (``}`` lines up with its
+    block's header).
+    """
+    closers = line.strip().rstrip(";,")
+    if not closers or any(c not in CLOSING for c in closers):
+        return False
+    still_open: list[tuple[str, int]] = []
+    for row in before.split("\n"):
+        depth = _indent(row)
+        for c in row:
+            if c in "([{":
+                still_open.append((c, depth))
+            elif c in CLOSING and still_open and still_open[-1][0] == _OPENER_OF[c]:
+                still_open.pop()
+    if not still_open or still_open[-1][1] != _indent(line):
+        return False
+    return all(still_open and still_open.pop()[0] == _OPENER_OF[c] for c in closers)

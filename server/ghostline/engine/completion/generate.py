@@ -30,6 +30,8 @@ class Suggestion:
     """Why the model gave nothing (a remote server went away or refused); the suggestion is then empty."""
     prompt: str = ""
     """The exact prompt the model was given ('' when it was not asked)."""
+    cut: bool = False
+    """Empty because the budget ran out while the model was still working (it goes on in the background)."""
 
 
 def comment_token(language: str | None) -> str:
@@ -49,8 +51,12 @@ def generate(
     should_stop: Callable[[], bool],
     deadline: float,
     temperature: float = 0.0,
+    on_text: Callable[[str], None] | None = None,
 ) -> Suggestion:
-    """Run the model for ``ctx``; the result is checked merged into the document's text."""
+    """Run the model for ``ctx``; the result is checked merged into the document's text.
+
+    ``on_text`` is told the text written so far as it streams (the guard's, stop rules applied).
+    """
     start = time.perf_counter()
     if ctx.mode == "none":
         return Suggestion("", ctx.offset, backend.facts.name)
@@ -72,6 +78,8 @@ def generate(
     try:
         for piece in generation:  # runs to the end: once the guard is done the model stops within a token
             guard.feed(piece)
+            if on_text is not None:
+                on_text(guard.text)
     except ModelError as exc:  # nothing half-made is shown; the next request starts afresh
         latency = (time.perf_counter() - start) * 1000
         return Suggestion("", ctx.offset, backend.facts.name, False, latency, generation.stats, exc, prompt)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from ghostline.engine.completion.context import CompletionContext
+from ghostline.engine.completion.project import Section
 from ghostline.model.fim import FimFormat
+
+EDITS_PATH = "recent_edits.diff"
+"""The name the session's recent edits go under, as one more file of the repository."""
 
 
 def build_prompt(ctx: CompletionContext, fim: FimFormat | None, comment: str = "#") -> str:
-    """The prompt for a completion; typing on a line changes only its last part."""
+    """The prompt for a completion; typing on a line changes only its last part.
+
+    The most stable parts come first: the project's definitions, snippets of related documents, the
+    recent edits (they change when you start editing elsewhere), then the file with the cursor.
+    """
     if fim is not None:
-        files = _files(ctx, fim.file_separator, comment)
+        files = _files(ctx, fim, comment)
         return files + fim.build(ctx.head + ctx.prefix, ctx.suffix, healed(ctx.line_before))
     return _as_comments(ctx, comment) + ctx.head + ctx.prefix + healed(ctx.line_before)
 
@@ -29,18 +37,30 @@ def unheal(line_before: str, generated: str) -> str:
     return generated[min(blanks, lead) :]
 
 
-def _files(ctx: CompletionContext, separator: str, comment: str) -> str:
-    if not ctx.snippets:
+def sections(ctx: CompletionContext) -> list[Section]:
+    """The other files the prompt shows, in prompt order."""
+    found = list(ctx.definitions)
+    found += [Section(s.path, s.text) for s in ctx.snippets]
+    if ctx.edits:
+        found.append(Section(EDITS_PATH, ctx.edits))
+    return found
+
+
+def _files(ctx: CompletionContext, fim: FimFormat, comment: str) -> str:
+    parts = sections(ctx)
+    if not parts:
         return ""
+    separator = fim.file_separator
     if not separator:
         return _as_comments(ctx, comment)
-    parts = [f"{separator}{s.path}\n{s.text}\n" for s in ctx.snippets]
-    return "".join(parts) + f"{separator}{ctx.path}\n"
+    head = f"{fim.repo_name}{ctx.repo}\n" if fim.repo_name and ctx.repo else ""
+    body = "".join(f"{separator}{s.path}\n{s.text.rstrip()}\n" for s in parts)
+    return head + body + f"{separator}{ctx.path}\n"
 
 
 def _as_comments(ctx: CompletionContext, comment: str) -> str:
     lines = []
-    for s in ctx.snippets:
+    for s in sections(ctx):
         lines.append(f"{comment} from {s.path}:")
-        lines.extend(f"{comment} {line}" for line in s.text.splitlines())
+        lines.extend(f"{comment} {line}".rstrip() for line in s.text.rstrip().splitlines())
     return "".join(line + "\n" for line in lines)

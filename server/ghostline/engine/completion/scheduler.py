@@ -31,18 +31,27 @@ class Scheduler:
         """The last ticket handed out, for any document (background work yields to any newer request)."""
         return self._newest
 
-    def take_ticket(self, key: str) -> int:
-        """Register a new request for ``key``; any running job for it is told to stop."""
+    def take_ticket(self, key: str, stop: bool = True) -> int:
+        """Register a new request for ``key``; its running job is told to stop (unless ``stop`` is False)."""
         ticket = self._newest = next(self._tickets)
         self._latest[key] = ticket
-        if (running := self._stops.get(key)) is not None:
+        if stop and (running := self._stops.get(key)) is not None:
             running.set()
         return ticket
 
     async def run(
-        self, key: str, ticket: int, debounce_ms: int, job: Callable[[Callable[[], bool]], T]
+        self,
+        key: str,
+        ticket: int,
+        debounce_ms: int,
+        job: Callable[[Callable[[], bool]], T],
+        superseded: bool = True,
     ) -> T | None:
-        """Debounce, then run ``job(should_stop)`` in a thread; None when a newer request came."""
+        """Debounce, then run ``job(should_stop)`` in a thread; None when a newer request came.
+
+        With ``superseded=False`` a job that ran to its end keeps its result even if newer requests came
+        meanwhile (they may be waiting for it).
+        """
         if debounce_ms > 0:
             await asyncio.sleep(debounce_ms / 1000)
         if not self.is_latest(key, ticket):
@@ -59,7 +68,7 @@ class Scheduler:
         finally:
             if self._stops.get(key) is stop:
                 del self._stops[key]
-        if not self.is_latest(key, ticket):
+        if superseded and not self.is_latest(key, ticket):
             self.superseded += 1
             return None
         return result

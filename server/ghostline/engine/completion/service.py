@@ -11,7 +11,8 @@ from typing import Any
 
 from ghostline.config import CompletionSettings
 from ghostline.engine.completion.cache import SuggestionCache
-from ghostline.engine.completion.context import ContextBuilder
+from ghostline.engine.completion.context import CompletionContext, ContextBuilder
+from ghostline.engine.completion.flight import Flight, Pace, typed_through
 from ghostline.engine.completion.generate import Suggestion, generate, prompt_for
 from ghostline.engine.completion.scheduler import Scheduler
 from ghostline.engine.document import Document
@@ -34,6 +35,10 @@ class Counters:
     empty: int = 0
     warmups: int = 0
     prefetches: int = 0
+    cut: int = 0
+    """Requests answered empty because the budget ran out while the model was still working."""
+    background_ready: int = 0
+    """Of those, generations that went on and landed with a suggestion (the client was told)."""
     last_evaluated_tokens: int = 0
     last_prompt_tokens: int = 0
     last_generated_tokens: int = 0
@@ -42,6 +47,14 @@ class Counters:
     last_model_ms: float = 0.0
     """The last model call as the backend timed it (prompt evaluation and decoding)."""
     last_prompt: str = ""
+    partial: int = 0
+    """Requests whose budget ran out after whole lines were written: those lines were shown."""
+    last_threads: int = 0
+    """CPU threads the last model call used (they follow the cores other programs leave free)."""
+
+
+ADOPT_S = 0.3
+"""How long a cancelled request's generation waits for another request to take it up."""
 
 
 class CompletionService:
@@ -53,6 +66,12 @@ class CompletionService:
         self.scheduler = Scheduler()
         self.counters = Counters()
         self._background: set[asyncio.Future[Any]] = set()
+        self.pace = Pace()
+        """How fast the user types (the adaptive debounce follows it)."""
+        self._flight: Flight | None = None
+        """The last generation started (the model runs one at a time)."""
+        self.on_ready: Callable[[str, int, int], None] = lambda uri, version, offset: None
+        """Told (uri, version, offset) when a suggestion whose request gave up waiting is ready."""
 
     async def complete(
         self,
@@ -62,27 +81,116 @@ class CompletionService:
         settings: CompletionSettings,
         others: list[Document],
     ) -> Suggestion | None:
-        """A suggestion at string index ``offset``; None when a newer request replaced this one."""
+        """A suggestion at string index ``offset``; None when a newer request replaced this one.
+
+        When the budget runs out the answer is empty (``cut``) and the generation goes on; once it lands,
+        ``on_ready`` tells the client and the next request at that place is answered from the cache.
+        """
         self.counters.requests += 1
-        text, version = doc.text, doc.version
-        before, after = text[:offset], text[offset:]
-        ticket = self.scheduler.take_ticket(doc.uri)
+        started = time.perf_counter()
+        self.pace.keystroke(doc.uri, started)
+        before, after = doc.text[:offset], doc.text[offset:]
+        flight = self._flight if self._flight is not None and not self._flight.task.done() else None
+        typed = flight.covers(doc.uri, before, after) if flight is not None else None
+        ticket = self.scheduler.take_ticket(doc.uri, stop=typed is None)
+        if flight is not None and typed is None:
+            flight.stop.set()  # a request at another place needs the model
         if (hit := self.cache.lookup(doc.uri, before, after)) is not None:
             self.counters.cache_hits += 1
             return Suggestion(hit, offset, backend.facts.name, cached=True)
+        budget = started + settings.max_latency_ms / 1000
+        if flight is not None and typed is not None:
+            waited = await self._wait(flight, budget, ticket, doc.uri)
+            if waited is None or not waited.text:
+                return waited
+            if (seen := typed_through(waited, typed)) is not None:
+                return seen
+            if waited.cut:
+                return Suggestion("", offset, backend.facts.name, cut=True)
         ctx = self.builder.build(doc, offset, settings, others)
         if ctx.mode == "none":
             self.counters.skipped += 1
             return Suggestion("", offset, backend.facts.name)
-        deadline = time.perf_counter() + settings.max_latency_ms / 1000
+        flight = self._launch(doc, offset, ctx, backend, settings, others, ticket)
+        return await self._wait(flight, budget, ticket, doc.uri)
+
+    def _launch(
+        self,
+        doc: Document,
+        offset: int,
+        ctx: CompletionContext,
+        backend: Backend,
+        settings: CompletionSettings,
+        others: list[Document],
+        ticket: int,
+    ) -> Flight:
+        """Start a generation for ``ctx``: after the debounce, in the model's thread, until it lands."""
+        text = doc.text
+        flight = Flight(
+            doc.uri, text[:offset], text[offset:], doc.version, offset, asyncio.Future(), doc.language, ctx
+        )
+        limit = (settings.max_latency_ms + settings.background_ms) / 1000
 
         def job(should_stop: Callable[[], bool]) -> Suggestion:
-            return generate(backend, ctx, settings, should_stop, deadline)
+            flight.generating = True
+            stop = lambda: should_stop() or flight.stop.is_set()  # noqa: E731
+            return generate(backend, ctx, settings, stop, flight.started + limit, on_text=flight.written)
 
-        result = await self.scheduler.run(doc.uri, ticket, settings.debounce_ms, job)
-        if result is None or doc.version != version:
+        async def fly() -> Suggestion | None:
+            debounce = (
+                self.pace.debounce_ms(settings.debounce_ms)
+                if settings.adaptive_debounce
+                else settings.debounce_ms
+            )
+            result = await self.scheduler.run(doc.uri, ticket, debounce, job, superseded=False)
+            if result is not None:
+                self._land(flight, result, backend, settings, others, ticket)
+            return result
+
+        flight.task = asyncio.ensure_future(fly())
+        self._flight = flight
+        return flight
+
+    async def _wait(self, flight: Flight, budget: float, ticket: int, uri: str) -> Suggestion | None:
+        """The flight's result within the budget; an empty ``cut`` answer when it runs out first.
+
+        A request the client cancels stops the generation unless another request takes it up within
+        ``ADOPT_S`` (editors cancel the previous request on each keystroke, then ask again further on).
+        """
+        flight.waiters += 1
+        try:
+            done, _ = await asyncio.wait({flight.task}, timeout=max(budget - time.perf_counter(), 0))
+        except asyncio.CancelledError:
+            self.scheduler.cancelled += 1
+            asyncio.get_running_loop().call_later(ADOPT_S, flight.stop_unless_waited)
+            raise
+        finally:
+            flight.waiters -= 1
+        if not self.scheduler.is_latest(uri, ticket):
             self.counters.superseded += 1
-            return None
+            return None  # the client has moved on
+        if not done:
+            flight.cut = True
+            if (partial := flight.lines_so_far()) is not None:
+                self.counters.partial += 1
+                return partial  # whole lines already written and safe: shown now, the rest when it lands
+            self.counters.cut += 1
+            return Suggestion("", flight.offset, cut=True)
+        result = flight.task.result()
+        if result is None:
+            self.counters.superseded += 1
+        return result
+
+    def _land(
+        self,
+        flight: Flight,
+        result: Suggestion,
+        backend: Backend,
+        settings: CompletionSettings,
+        others: list[Document],
+        ticket: int,
+    ) -> None:
+        """A generation finished: count it, cache it, prefetch what follows, tell the client if it waited."""
         self.counters.model_calls += 1
         self.counters.last_evaluated_tokens = result.stats.evaluated_tokens
         self.counters.last_prompt_tokens = result.stats.prompt_tokens
@@ -90,13 +198,16 @@ class CompletionService:
         self.counters.last_engine_ms = result.latency_ms
         self.counters.last_model_ms = result.stats.total_ms
         self.counters.last_prompt = result.prompt
+        self.counters.last_threads = result.stats.threads
         if not result.text:
             self.counters.empty += 1
-            return result
-        self.cache.remember(doc.uri, before, after, result.text)
+            return
+        self.cache.remember(flight.uri, flight.before, flight.after, result.text)
+        if flight.cut:
+            self.counters.background_ready += 1
+            self.on_ready(flight.uri, flight.version, flight.offset)
         if settings.prefetch:
-            self._spawn(self._prefetch(doc, before, after, result.text, backend, settings, others, ticket))
-        return result
+            self._spawn(self._prefetch(flight, result.text, backend, settings, others, ticket))
 
     def warm(
         self,
@@ -124,9 +235,7 @@ class CompletionService:
 
     async def _prefetch(
         self,
-        doc: Document,
-        before: str,
-        after: str,
+        flight: Flight,
         shown: str,
         backend: Backend,
         settings: CompletionSettings,
@@ -135,9 +244,10 @@ class CompletionService:
     ) -> None:
         """Compute the suggestion that follows ``shown`` once accepted, and keep it in the cache."""
         await asyncio.sleep(0.05)
-        if not self.scheduler.is_latest(doc.uri, ticket):
+        if not self.scheduler.is_latest(flight.uri, ticket):
             return
-        future = Document(doc.uri, before + shown + after, doc.version, doc.language, doc.encoding)
+        before, after = flight.before, flight.after
+        future = Document(flight.uri, before + shown + after, flight.version, flight.language)
         ctx = self.builder.build(future, len(before) + len(shown), settings, others)
         deadline = time.perf_counter() + settings.max_latency_ms / 1000
 

@@ -1,0 +1,1 @@
+"""The workspace index: every definition of the project's files, kept current (no pygls)."""

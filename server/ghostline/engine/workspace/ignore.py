@@ -1,0 +1,181 @@
+"""A subset of gitignore: globs, ``**``, ``!`` negation, directory-only ``/`` and anchored patterns.
+
+Each folder's ``.gitignore`` applies below that folder; later lines and deeper files win; a file inside an
+ignored folder stays ignored (as with git, it cannot be re-included). ``.git/info/exclude`` applies too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pattern line: its regex, whether it re-includes, applies to folders only, or to a name alone."""
+
+    regex: re.Pattern[str]
+    negate: bool
+    dir_only: bool
+    name_only: bool
+    """No slash in the pattern: it matches a file or folder name at any depth."""
+
+    def matches(self, rel: str, is_dir: bool) -> bool:
+        """Whether the rule matches a path relative to its ``.gitignore``'s folder."""
+        if self.dir_only and not is_dir:
+            return False
+        return self.regex.fullmatch(rel.rsplit("/", 1)[-1] if self.name_only else rel) is not None
+
+
+def parse(text: str) -> list[Rule]:
+    """The rules of one ``.gitignore`` text (blank lines and comments left out)."""
+    rules = []
+    for raw in text.splitlines():
+        line = re.sub(r"(?<!\\) +$", "", raw.rstrip("\r"))
+        if not line or line.startswith("#"):
+            continue
+        negate = line.startswith("!")
+        if negate:
+            line = line[1:]
+        dir_only = line.endswith("/")
+        line = line.rstrip("/")
+        if not line:
+            continue
+        name_only = "/" not in line
+        try:
+            regex = re.compile(translate(line.lstrip("/")), re.DOTALL)
+        except re.error:
+            continue
+        rules.append(Rule(regex, negate, dir_only, name_only))
+    return rules
+
+
+def translate(glob: str) -> str:
+    """A gitignore glob as a regular expression over ``/``-separated relative paths."""
+    out, i, n = [], 0, len(glob)
+    while i < n:
+        c = glob[i]
+        if c == "*" and glob.startswith("**", i):
+            before_ok = i == 0 or glob[i - 1] == "/"
+            if before_ok and glob.startswith("**/", i):
+                out.append("(?:.*/)?")
+                i += 3
+                continue
+            if before_ok and i + 2 == n:
+                out.append(".*")
+                i += 2
+                continue
+            out.append("[^/]*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[" and (end := _class_end(glob, i)) > 0:
+            body = glob[i + 1 : end]
+            negated = body[:1] in ("!", "^")
+            body = body[1:] if negated else body
+            escaped = body.replace("\\", "\\\\").replace("[", "\\[")
+            out.append(f"[{'^' if negated else ''}{escaped}]")
+            i = end + 1
+        elif c == "\\" and i + 1 < n:
+            out.append(re.escape(glob[i + 1]))
+            i += 2
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return "".join(out)
+
+
+def _class_end(glob: str, start: int) -> int:
+    """The index of the ``]`` closing the class opened at ``start`` (-1: none, the ``[`` is literal)."""
+    i = start + 1
+    if i < len(glob) and glob[i] in "!^":
+        i += 1
+    if i < len(glob) and glob[i] == "]":
+        i += 1
+    end = glob.find("]", i)
+    return end
+
+
+def git_top(root: Path, up: int = 64) -> Path | None:
+    """The work tree holding ``root`` (the nearest folder with a ``.git``), if any."""
+    for folder in [root, *root.parents][:up]:
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+class Ignorer:
+    """The ignore rules of one root, its folders' ``.gitignore`` files read as the walk enters them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        top = git_top(root)
+        self.top = top or root
+        self.prefix = root.relative_to(self.top).as_posix() if top is not None else ""
+        """The root's path relative to the work tree ("" when they are the same folder)."""
+        self._rules: dict[str, list[Rule]] = {}
+        if top is not None:
+            info = _read(top / ".git" / "info" / "exclude")
+            above = [p.as_posix() for p in reversed(root.relative_to(top).parents)][1:]
+            for rel in ["", *above, *([self.prefix] if self.prefix else [])]:
+                self.load(rel, (info if rel == "" else "") + "\n" + _read(self.top / rel / ".gitignore"))
+        else:
+            self.load("", _read(root / ".gitignore"))
+
+    def rel(self, path: Path) -> str | None:
+        """``path`` relative to the work tree, or None when it lies outside the root."""
+        try:
+            inside = path.relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+        inside = "" if inside == "." else inside
+        return f"{self.prefix}/{inside}".strip("/") if self.prefix else inside
+
+    def load(self, rel_dir: str, text: str) -> None:
+        """Take the ``.gitignore`` text of a folder (relative to the work tree)."""
+        rules = parse(text)
+        if rules:
+            self._rules[rel_dir] = rules
+
+    def enter(self, rel_dir: str, folder: Path) -> None:
+        """Read a folder's ``.gitignore`` (once) as the walk enters it."""
+        if rel_dir not in self._rules and (folder / ".gitignore").is_file():
+            self.load(rel_dir, _read(folder / ".gitignore"))
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        """Whether a path is ignored, its parent folders taken as not ignored (the walk pruned them)."""
+        verdict = False
+        parts = rel.split("/")
+        for depth in range(len(parts)):
+            base = "/".join(parts[:depth])
+            rules = self._rules.get(base)
+            if not rules:
+                continue
+            below = "/".join(parts[depth:])
+            for rule in rules:
+                if rule.matches(below, is_dir):
+                    verdict = not rule.negate
+        return verdict
+
+    def ignored_path(self, rel: str, is_dir: bool = False) -> bool:
+        """Whether a path or any folder above it (below the root) is ignored; loads what it needs."""
+        parts = rel.split("/")
+        first = len(self.prefix.split("/")) + 1 if self.prefix else 1
+        for depth in range(first, len(parts) + 1):
+            here = "/".join(parts[:depth])
+            self.enter("/".join(parts[: depth - 1]), self.top / "/".join(parts[: depth - 1]))
+            if self.ignored(here, is_dir or depth < len(parts)):
+                return True
+        return False
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+    except OSError:
+        return ""

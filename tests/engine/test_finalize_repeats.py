@@ -1,0 +1,153 @@
+"""Golden cases for repeats: a line like the one above (or the code below) is judged with depth and brackets.
+
+``█`` marks the cursor; each case gives the document, the model's raw output and what is inserted.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ghostline.config import CompletionSettings
+from ghostline.engine.completion.context import ContextBuilder
+from ghostline.engine.completion.finalize import finalize
+from ghostline.engine.completion.prompt import unheal
+from ghostline.engine.completion.stops import StreamGuard
+from ghostline.engine.document import Document
+
+JS_FLATTEN = """function flatten(items) {
+  const out = [];
+  for (const item of items) {
+    if (Array.isArray(item)) {
+      out.push(...flatten(item));
+    } else {
+      out.push(item);
+    }
+█
+  return out;
+}
+"""
+
+JAVA_COUNTER = """public class Counter {
+    private int count;
+
+    public void increment() {
+        count++;
+    }
+█
+"""
+
+CPP_NAMESPACES = """namespace geometry {
+namespace detail {
+int area(int w, int h);
+}
+█
+"""
+
+RUST_MATCH = """fn sign(x: i32) -> i32 {
+    match x {
+        n if n < 0 => {
+            -1
+        }
+        _ => 1,
+    }
+█
+"""
+
+NESTED = "def f(x, y, z):\n    if x > 0:\n        if x == y + z:\n            return True\n"
+
+KEPT = [
+    # (title, file, document with █, raw model output, expected insertion)
+    ("js: } under } closes the for loop", "a.js", JS_FLATTEN, "  }\n", "  }"),
+    ("java: the class's } under a method's }", "A.java", JAVA_COUNTER, "}\n", "}"),
+    ("c++: } under } at the same depth closes the outer namespace", "a.cpp", CPP_NAMESPACES, "}\n", "}"),
+    ("rust: } under } closes the function", "a.rs", RUST_MATCH, "}\n", "}"),
+    (
+        "python: the same statement one level out is another line",
+        "a.py",
+        NESTED + "        return False\n█\n",
+        "    return False\n",
+        "    return False",
+    ),
+    (
+        "python: a copy of the code below but deeper is the body it lacks",
+        "a.py",
+        NESTED + "█\n    return False\n",
+        "        return False\n",
+        "        return False",
+    ),
+]
+
+DROPPED = [
+    (
+        "python: the line above written again at its depth",
+        "a.py",
+        "def total(xs):\n    s = sum(xs)\n    return s\n█\n",
+        "    return s\n",
+        "",
+    ),
+    (
+        "python: the function's header again",
+        "a.py",
+        "def area(w, h):\n█\n",
+        "def area(w, h):\n    return w * h\n",
+        "",
+    ),
+    (
+        "js: } under } with no block left open",
+        "a.js",
+        "function f() {\n  return 1;\n}\n█\n",
+        "}\n",
+        "",
+    ),
+    (
+        "js: a stuttered call",
+        "a.js",
+        "function f(xs) {\n  xs.sort();\n  █\n}\n",
+        "xs.sort();\n",
+        "",
+    ),
+    (
+        "python: a copy of the next line at its depth",
+        "a.py",
+        "def f(xs):\n    total = 0\n█\n    return total\n",
+        "    return total\n",
+        "",
+    ),
+    ("a copy of what follows on the line", "a.py", "x = █1 + 2\n", "1 + 2", ""),
+]
+
+
+def complete(name: str, text_with_cursor: str, raw: str) -> str:
+    """What the engine inserts for ``raw``: the stop rules while streaming, then ``finalize``."""
+    offset = text_with_cursor.index("█")
+    text = text_with_cursor.replace("█", "")
+    doc = Document(name, text)
+    ctx = ContextBuilder().build(doc, offset, CompletionSettings(), [])
+    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12)
+    for ch in raw:
+        guard.feed(ch)
+    written = unheal(ctx.line_before, guard.finish())
+    return finalize(doc.language, text, offset, written, ctx.suffix.split("\n", 1)[0], ctx.errors)
+
+
+@pytest.mark.parametrize(("title", "name", "text", "raw", "expected"), KEPT, ids=[c[0] for c in KEPT])
+def test_kept(title: str, name: str, text: str, raw: str, expected: str) -> None:
+    assert complete(name, text, raw) == expected
+
+
+@pytest.mark.parametrize(("title", "name", "text", "raw", "expected"), DROPPED, ids=[c[0] for c in DROPPED])
+def test_dropped(title: str, name: str, text: str, raw: str, expected: str) -> None:
+    assert complete(name, text, raw) == expected
+
+
+def test_a_closer_under_the_same_closer_must_close_a_block_opened_at_its_depth() -> None:
+    nested = "namespace a {\nnamespace b {\nint x;\n}\n"
+    assert finalize("cpp", nested, len(nested), "}", "") == "}"  # closes `namespace a {`
+    inner = "if (a) {\n  if (b) {\n    go();\n  }\n"
+    assert finalize("javascript", inner, len(inner), "  }", "") == ""  # `if (a) {` is closed at 0
+    args = "const xs = [\n  f(1, {\n    a: 1,\n  }),\n"
+    assert finalize("javascript", args, len(args), "  }),", "") == ""  # only `[` is still open
+    typed = "f(function () {\ng(function () {\nx();\n})\n}"  # the user typed `}`, the model adds `)`
+    assert finalize("javascript", typed, len(typed), ")", "") == ")"
+    kinds = "{\n(\n)\n"
+    assert finalize(None, kinds, len(kinds), ")", "") == ""  # `{` is open, not `(`

@@ -1,0 +1,49 @@
+"""The thread count follows the cores other programs leave free, and the faster of two counts measured."""
+
+from __future__ import annotations
+
+from ghostline.model.threads import EXPLORE_EVERY, CpuMeter, ThreadTuner
+
+
+class Busy(CpuMeter):
+    """A meter that reports what the test says other programs use."""
+
+    def __init__(self, cores: float) -> None:
+        self.cores = cores
+
+    def others_busy(self) -> float | None:
+        return self.cores
+
+
+def test_threads_follow_the_free_cores() -> None:
+    assert ThreadTuner(2, Busy(0.1)).pick() == 2
+    assert ThreadTuner(2, Busy(1.0)).pick() == 1  # one busy program on two cores: one thread
+    assert ThreadTuner(8, Busy(3.2)).pick() == 5
+    assert ThreadTuner(2, Busy(5.0)).pick() == 1  # never fewer than one
+    assert ThreadTuner(4, None).pick() == 4  # no /proc: all cores
+
+
+def test_a_neighbour_is_tried_now_and_then_and_kept_when_faster() -> None:
+    tuner = ThreadTuner(4, Busy(0.0))
+    picks = []
+    for _ in range(EXPLORE_EVERY * 2):
+        threads = tuner.pick()
+        picks.append(threads)
+        tuner.record(threads, seconds=1.0 if threads == 4 else 0.5, tokens=10)  # 3 threads are faster here
+    assert 3 in picks[:EXPLORE_EVERY]  # explored
+    assert picks[-1] == 3  # and kept
+
+
+def test_speeds_are_kept_apart_by_how_busy_the_machine_was() -> None:
+    tuner = ThreadTuner(2, Busy(0.0))
+    tuner.pick()
+    tuner.record(2, seconds=0.3, tokens=10)  # quiet: two threads are fast
+    tuner.meter = Busy(1.0)
+    assert tuner.pick() == 1  # busy now: the quiet measurement does not pull it back to two
+
+
+def test_the_real_meter_reads_proc() -> None:
+    meter = CpuMeter()
+    sum(range(200_000))
+    busy = meter.others_busy()
+    assert busy is None or busy >= 0.0
