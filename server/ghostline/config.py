@@ -133,8 +133,9 @@ class CompletionSettings:
     definition_tokens: int = ranged(384, 0, 8192)
     """Token budget for the signatures and docs of names used near the cursor and defined in other files of
     the workspace (from the workspace index; 0: off)."""
-    recent_edits: int = ranged(3, 0, 10)
-    """How many of the session's recent edits (as diffs) the prompt shows the model (0: none)."""
+    recent_edits: int = ranged(0, 0, 10)
+    """How many of the session's recent edits (as diffs) the prompt shows the model (0: none; off until
+    measured: with the 0.5B model a diff of the function just written can make it answer nothing)."""
     max_tokens: int = ranged(128, 1, 4096)
     """Most tokens generated for one suggestion."""
     max_lines: int = ranged(12, 1, 200)
