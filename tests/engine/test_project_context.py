@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from ghostline.config import CompletionSettings
@@ -11,23 +10,11 @@ from ghostline.engine.completion.project import imported, names_near
 from ghostline.engine.completion.prompt import build_prompt
 from ghostline.engine.document import Document, Pos
 from ghostline.engine.edits import EditLog
+from ghostline.engine.workspace.entry import Entry
 from ghostline.model import fim
 
 QWEN = fim.by_name("qwen")
 SETTINGS = CompletionSettings(context_tokens=256, definition_tokens=256, recent_edits=3)
-
-
-@dataclass(frozen=True)
-class Entry:
-    name: str
-    kind: str
-    path: str
-    language: str
-    start_line: int
-    end_line: int
-    signature: str
-    doc: str
-    container: str = ""
 
 
 class Index:

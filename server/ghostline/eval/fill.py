@@ -13,6 +13,7 @@ from ghostline.config import CompletionSettings
 from ghostline.engine.completion.context import CHARS_PER_TOKEN, ContextBuilder
 from ghostline.engine.completion.generate import generate
 from ghostline.engine.document import Document
+from ghostline.engine.text import edit_similarity
 from ghostline.eval.solvers import DEADLINE_S
 from ghostline.model.backend import Backend
 
@@ -95,21 +96,6 @@ def raw_fill(backend: Backend, prefix: str, suffix: str) -> str:
     prompt = fim.build(prefix, suffix) if fim is not None else prefix
     text = backend.generate(prompt, max_tokens=RAW_MAX_TOKENS, stop=["\n"]).text()
     return text.split("\n", 1)[0]
-
-
-def edit_similarity(a: str, b: str) -> float:
-    """1 - Levenshtein distance / the longer length (1.0 for two empty strings)."""
-    if a == b:
-        return 1.0
-    if not a or not b:
-        return 0.0
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return 1.0 - previous[-1] / max(len(a), len(b))
 
 
 def score(answer: str, target: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ghostline.config import CompletionSettings, ModelSettings
 from ghostline.engine.completion.generate import generate
+from ghostline.engine.text import edit_similarity
 from ghostline.model import loader
 from ghostline.model.backend import Backend
 from ghostline.sandbox import Limits
@@ -20,19 +21,6 @@ Progress = Callable[[int, int, str], None]
 Outcome = tuple[bool, float, bool | None]
 """Exact match, edit similarity, doctests passed (None: the example's file has no usable doctests)."""
 N_CTX = 2048
-
-
-def edit_similarity(a: str, b: str) -> float:
-    """1 - Levenshtein distance / the longer length (1.0 for two empty strings)."""
-    if not a and not b:
-        return 1.0
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return 1.0 - previous[-1] / max(len(a), len(b))
 
 
 def complete(backend: Backend, example: dict[str, Any], settings: CompletionSettings) -> str:
