@@ -140,7 +140,8 @@ def collect_logs(root: Path, out: Path = ARTIFACTS) -> None:
 def step_ok(session: dict[str, Any], name: str) -> None:
     step = next((s for s in session["steps"] if s["name"] == name), None)
     assert step is not None, f"step {name!r} never ran: {session['steps']}"
-    assert step["ok"], f"step {name!r} failed: {step.get('error')} (screenshots in {ARTIFACTS})"
+    story = session.get("story", "")
+    assert step["ok"], f"step {name!r} failed: {step.get('error')} (screenshots in {ARTIFACTS}){story}"
 
 
 def test_status_bar_shows_loading_then_ready(session: dict[str, Any]) -> None:
@@ -634,6 +635,7 @@ def busy_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     settings = {  # Ghostline's defaults (2 s budget, 20 s in the background); the typed quotes stay as typed
         "ghostline.trace.server": "verbose",
         "editor.autoClosingQuotes": "never",
+        "ghostline.logLevel": "debug",  # each generation's landing is logged: what a failure report shows
     }
     out = ARTIFACTS / "busy"
     shutil.rmtree(out, ignore_errors=True)
@@ -650,7 +652,8 @@ def busy_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
             cs.stop()
             collect_logs(root, out)
     traces = sorted((root / "user-data" / "logs").rglob("*Ghostline Trace.log"))
-    yield {**results, "trace": "\n".join(p.read_text(errors="replace") for p in traces)}
+    trace = "\n".join(p.read_text(errors="replace") for p in traces)
+    yield {**results, "trace": trace, "story": completion_story(trace, ghostline_log(root))}
 
 
 def test_busy_machine_ghost_text_with_default_settings(busy_session: dict[str, Any]) -> None:
@@ -659,6 +662,24 @@ def test_busy_machine_ghost_text_with_default_settings(busy_session: dict[str, A
     step_ok(busy_session, "busyGhost")
     assert busy_session["busyGhostText"].strip(), "no ghost text"
     assert busy_session["timings"]["busyGhostAfterTypingS"] < 120, busy_session["timings"]
+
+
+def completion_story(trace: str, server_log: str, last: int = 40) -> str:
+    """The last inline-completion traffic and the server's statistics: what a failed busy step shows."""
+    lines = []
+    for head, params in trace_messages(trace):
+        if "inlineCompletion" in head or "suggestionReady" in head or "cancelRequest" in head:
+            kind = re.search(r'"triggerKind": (\d)', params)
+            text = re.search(r'"insertText": "((?:[^"\\]|\\.)*)"', params)
+            lines.append(f"{head[:80]} kind={kind and kind[1]} text={text and text[1][:40]!r}")
+    server = [ln for ln in server_log.splitlines() if "landed at" in ln or "dropped after" in ln]
+    stats = server_log[server_log.rfind("--- statistics") :] if "--- statistics" in server_log else ""
+    return (
+        "\n-- last completion traffic:\n"
+        + "\n".join(lines[-last:])
+        + "\n-- server:\n"
+        + "\n".join([*server[-last // 2 :], stats])
+    )
 
 
 def trace_messages(trace: str) -> list[tuple[str, str]]:

@@ -75,6 +75,72 @@ async def test_when_the_budget_runs_out_the_suggestion_lands_later_and_the_clien
     assert len(backend.prompts) == 1 and service.counters.cut == 1 and service.counters.background_ready == 1
 
 
+async def test_a_cancelled_request_does_not_stop_a_generation_the_client_was_promised() -> None:
+    """Cut once (the client waits for ``suggestionReady``), then a request at the same place is cancelled.
+
+    The cancel must not stop the generation: nothing would land and the editor would never be told.
+    """
+    answer = "name.strip().title() + ' is here'"
+    backend = FakeBackend([answer], fim=QWEN, piece_chars=1, delay_s=0.02)
+    budget = CompletionSettings(debounce_ms=0, prefetch=False, warmup=False, max_latency_ms=60)
+    service, doc, told = CompletionService(), doc_with(), asyncio.Event()
+    service.on_ready = lambda uri, version, offset: told.set()
+    first = await service.complete(doc, CURSOR, backend, budget, [])
+    assert first is not None and first.cut
+    again = asyncio.ensure_future(service.complete(doc, CURSOR, backend, budget, []))
+    await asyncio.sleep(0.02)  # waiting for the same generation
+    again.cancel()
+    await asyncio.wait_for(told.wait(), 10)  # well after the cancel's grace: it landed all the same
+    hit = await service.complete(doc, CURSOR, backend, budget, [])
+    assert hit is not None and hit.cached and hit.text == answer and len(backend.prompts) == 1
+
+
+async def test_warming_up_on_enter_leaves_a_promised_generation_alone() -> None:
+    """Enter makes the server warm the next line's prompt; a generation the client waits for must go on."""
+    answer = "name.strip().title() + ' is here'"
+    backend = FakeBackend([answer], fim=QWEN, piece_chars=1, delay_s=0.02)
+    budget = CompletionSettings(debounce_ms=0, prefetch=False, warmup=True, max_latency_ms=60)
+    service, doc, told = CompletionService(), doc_with(), asyncio.Event()
+    service.on_ready = lambda uri, version, offset: told.set()
+    first = await service.complete(doc, CURSOR, backend, budget, [])
+    assert first is not None and first.cut
+    service.warm(doc, len(doc.text), backend, budget, [])  # as lsp/sync does when a newline is typed
+    await asyncio.wait_for(told.wait(), 5)
+    assert service.counters.background_ready == 1 and service.counters.warmups == 0
+
+
+async def test_a_request_whose_generation_is_stopped_under_it_starts_its_own() -> None:
+    """Waiting for the generation at the previous keystroke's place, which something stops: ask the model anew."""
+    backend = FakeBackend(['"Hello, " + name', 'Hello, " + name'], fim=QWEN, piece_chars=1, delay_s=0.02)
+    service, doc = CompletionService(), doc_with()
+    first = asyncio.ensure_future(service.complete(doc, CURSOR, backend, QUICK, []))
+    await asyncio.sleep(0.1)  # the model is generating
+    running = service._flight
+    assert running is not None
+    type_into(doc, CURSOR, '"')
+    second = asyncio.ensure_future(service.complete(doc, CURSOR + 1, backend, QUICK, []))
+    await asyncio.sleep(0.02)  # waiting for the running generation
+    running.stop.set()
+    answer = await second
+    assert await first is None
+    assert answer is not None and answer.text == 'Hello, " + name' and len(backend.prompts) == 2
+
+
+async def test_a_generation_landing_empty_still_tells_a_request_typed_further_on() -> None:
+    """Its own place gets nothing, but a request further on gave up waiting for it: the client asks again."""
+    backend = FakeBackend(["      "], fim=QWEN, piece_chars=1, delay_s=0.05)  # blanks only: nothing to show
+    budget = CompletionSettings(debounce_ms=0, prefetch=False, warmup=False, max_latency_ms=60)
+    service, doc, told = CompletionService(), doc_with(), asyncio.Event()
+    service.on_ready = lambda uri, version, offset: told.set()
+    first = asyncio.ensure_future(service.complete(doc, CURSOR, backend, budget, []))
+    await asyncio.sleep(0.1)  # cut, generating in the background
+    type_into(doc, CURSOR, "n")
+    ahead = await service.complete(doc, CURSOR + 1, backend, budget, [])
+    assert ahead is not None and ahead.cut and ahead.text == ""
+    await asyncio.wait_for(told.wait(), 5)
+    assert (await first) is not None and service.counters.empty == 1
+
+
 async def test_whole_lines_written_before_the_budget_ran_out_are_shown_and_the_rest_lands_later() -> None:
     body = "    total = 0\n    for x in xs:\n        total += x\n    return total"
     backend = FakeBackend([body], fim=QWEN, piece_chars=4, delay_s=0.06)

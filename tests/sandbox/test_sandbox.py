@@ -151,8 +151,11 @@ def outside(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
 def test_writing_outside_the_temp_dir_fails(outside: Path, namespaced: sandbox.Isolation) -> None:
     assert os.access(outside.parent, os.W_OK)  # the test itself could write there
     result = sandbox.run_program(f"open({str(outside)!r}, 'w').write('escaped')\n", using=namespaced)
-    assert result.status == "failed", result.stderr
-    assert not outside.exists()
+    assert not outside.exists()  # the real file system is untouched
+    # Under the system's temp dir (a checkout in /tmp), the sandbox has a private, empty /tmp of its own where
+    # the interpreter's directories are mounted: a write there lands in that scratch space and vanishes.
+    private = outside.resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
+    assert result.status == "failed" or private, result.stderr
 
 
 READS = (

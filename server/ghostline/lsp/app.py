@@ -33,14 +33,14 @@ def create_server(
 
 
 class ClientLogHandler(logging.Handler):
-    """Forwards Ghostline's log to the client as window/logMessage (errors, warnings, and info as Log).
+    """Forwards Ghostline's log to the client as window/logMessage (errors, warnings, the rest as Log).
 
     Clients label whatever a server writes to stderr as errors (Neovim's lsp.log does), so stderr only gets
     warnings and worse; the rest of the log reaches the client's log this way.
     """
 
     def __init__(self, server: GhostlineServer) -> None:
-        super().__init__(logging.INFO)
+        super().__init__(logging.DEBUG)  # the "ghostline" logger's level (setting ``logLevel``) decides
         self.server = server
 
     def emit(self, record: logging.LogRecord) -> None:

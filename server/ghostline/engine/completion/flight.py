@@ -41,14 +41,20 @@ class Flight:
     """Past its debounce: the model is working on it."""
     cut: bool = False
     """A request gave up waiting for it (the budget ran out); the client is told when it lands."""
+    ahead: bool = False
+    """A request further on (typed since) gave up waiting for it: told even when it lands empty."""
     text: str = ""
     """What the model has written so far (set from the model's thread)."""
     waiters: int = 0
     """Requests waiting for it now."""
 
     def stop_unless_waited(self) -> None:
-        """Stop the generation when no request waits for it (one that did was cancelled)."""
-        if self.waiters == 0 and not self.task.done():
+        """Stop the generation when no request waits for it (one that did was cancelled).
+
+        A generation a request was cut from goes on all the same: the client was promised a
+        ``suggestionReady`` and may be holding a request open for it; only a request elsewhere stops it.
+        """
+        if self.waiters == 0 and not self.cut and not self.task.done():
             self.stop.set()
 
     def written(self, text: str) -> None:
@@ -67,7 +73,7 @@ class Flight:
 
     def covers(self, uri: str, before: str, after: str) -> str | None:
         """What was typed since this flight's place when a request there may wait for it, else None."""
-        if not self.generating or self.task.done() or uri != self.uri:
+        if not self.generating or self.task.done() or self.stop.is_set() or uri != self.uri:
             return None
         if not before.startswith(self.before) or after[:_AFTER] != self.after[:_AFTER]:
             return None

@@ -100,13 +100,16 @@ class CompletionService:
             return Suggestion(hit, offset, backend.facts.name, cached=True)
         budget = started + settings.max_latency_ms / 1000
         if flight is not None and typed is not None:
-            waited = await self._wait(flight, budget, ticket, doc.uri)
-            if waited is None or not waited.text:
-                return waited
+            waited = await self._wait(flight, budget, ticket, doc.uri, ahead=bool(typed))
+            if waited is None or (waited.cut and not waited.text):
+                return waited  # superseded, or the budget ran out (the generation goes on)
+            if not waited.text and not flight.stop.is_set() and not typed:
+                return waited  # the model had nothing to say here
             if (seen := typed_through(waited, typed)) is not None:
                 return seen
-            if waited.cut:
+            if waited.cut:  # whole lines written so far, but the user typed something else
                 return Suggestion("", offset, backend.facts.name, cut=True)
+            # typed something else, or the generation was stopped under us: this place gets its own
         ctx = self.builder.build(doc, offset, settings, others)
         if ctx.mode == "none":
             self.counters.skipped += 1
@@ -143,6 +146,8 @@ class CompletionService:
                 else settings.debounce_ms
             )
             result = await self.scheduler.run(doc.uri, ticket, debounce, job, superseded=False)
+            if result is None:
+                log.debug("flight at %d dropped after a %d ms debounce: a newer request", offset, debounce)
             if result is not None:
                 self._land(flight, result, backend, settings, others, ticket)
             return result
@@ -151,8 +156,12 @@ class CompletionService:
         self._flight = flight
         return flight
 
-    async def _wait(self, flight: Flight, budget: float, ticket: int, uri: str) -> Suggestion | None:
+    async def _wait(
+        self, flight: Flight, budget: float, ticket: int, uri: str, ahead: bool = False
+    ) -> Suggestion | None:
         """The flight's result within the budget; an empty ``cut`` answer when it runs out first.
+
+        ``ahead``: the request is further on than the flight's place (the user typed since it started).
 
         A request the client cancels stops the generation unless another request takes it up within
         ``ADOPT_S`` (editors cancel the previous request on each keystroke, then ask again further on).
@@ -162,7 +171,7 @@ class CompletionService:
             done, _ = await asyncio.wait({flight.task}, timeout=max(budget - time.perf_counter(), 0))
         except asyncio.CancelledError:
             self.scheduler.cancelled += 1
-            asyncio.get_running_loop().call_later(ADOPT_S, flight.stop_unless_waited)
+            asyncio.get_running_loop().call_later(ADOPT_S, self._abandon, flight, uri, ticket)
             raise
         finally:
             flight.waiters -= 1
@@ -171,6 +180,7 @@ class CompletionService:
             return None  # the client has moved on
         if not done:
             flight.cut = True
+            flight.ahead |= ahead
             if (partial := flight.lines_so_far()) is not None:
                 self.counters.partial += 1
                 return partial  # whole lines already written and safe: shown now, the rest when it lands
@@ -180,6 +190,11 @@ class CompletionService:
         if result is None:
             self.counters.superseded += 1
         return result
+
+    def _abandon(self, flight: Flight, uri: str, ticket: int) -> None:
+        """A cancelled request's generation stops unless a newer request came (it waited or stopped it)."""
+        if self.scheduler.is_latest(uri, ticket):
+            flight.stop_unless_waited()
 
     def _land(
         self,
@@ -199,8 +214,20 @@ class CompletionService:
         self.counters.last_model_ms = result.stats.total_ms
         self.counters.last_prompt = result.prompt
         self.counters.last_threads = result.stats.threads
+        log.debug(
+            "landed at %s:%d (%s): %d chars, cut=%s, stopped by %s, %.0f ms",
+            flight.uri.rsplit("/", 1)[-1],
+            flight.offset,
+            "stopped" if flight.stop.is_set() else "ran",
+            len(result.text),
+            flight.cut,
+            result.stats.stopped_by,
+            result.latency_ms,
+        )
         if not result.text:
             self.counters.empty += 1
+            if flight.cut and flight.ahead:  # nothing here, but a request further on was promised an answer:
+                self.on_ready(flight.uri, flight.version, flight.offset)  # the client asks again from there
             return
         self.cache.remember(flight.uri, flight.before, flight.after, result.text)
         if flight.cut:
@@ -217,8 +244,11 @@ class CompletionService:
         settings: CompletionSettings,
         others: list[Document],
     ) -> None:
-        """Evaluate the prompt for ``offset`` in the background; any newer request (any document) stops it."""
-        if not settings.warmup:
+        """Evaluate the prompt for ``offset`` in the background; any newer request (any document) stops it.
+
+        Only while the model is idle: a suggestion in flight (maybe promised to the client) goes on.
+        """
+        if not settings.warmup or (self._flight is not None and not self._flight.task.done()):
             return
         ticket = self.scheduler.take_ticket(doc.uri)
         ctx = self.builder.build(doc, offset, settings, others)
