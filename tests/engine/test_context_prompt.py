@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ghostline.config import CompletionSettings
-from ghostline.engine.completion.context import ContextBuilder
+from ghostline.engine.completion.context import SUFFIX_LINES, ContextBuilder
 from ghostline.engine.completion.generate import prompt_for
 from ghostline.engine.completion.prompt import build_prompt, healed, unheal
 from ghostline.engine.document import Document
@@ -97,3 +97,14 @@ def test_the_context_counts_the_documents_syntax_errors_from_its_live_tree() -> 
     doc = Document("file:///p/b.py", "x = (\n\ny = \n")
     ctx = ContextBuilder().build(doc, len("x = (\n\ny = "), SETTINGS, [])
     assert ctx.errors >= 1
+
+
+def test_the_suffix_holds_whole_lines_well_past_the_next_ten() -> None:
+    """What follows a gap is half the model's evidence: up to a sixth of the window, in whole lines."""
+    below = "".join(f"    value_{i} = compute({i})\n" for i in range(200))
+    text = "def f():\n    \n" + below
+    doc = Document("file:///p/s.py", text, 1, "python")
+    ctx = ContextBuilder().build(doc, text.index("    \n") + 4, CompletionSettings(context_tokens=1024), [])
+    lines = ctx.suffix.split("\n")
+    assert 20 <= len(lines) - 1 <= SUFFIX_LINES + 1 and ctx.suffix.endswith("\n")
+    assert len(ctx.suffix) <= int(1024 * 3.5) // 6

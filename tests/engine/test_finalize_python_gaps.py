@@ -147,8 +147,7 @@ def complete(text_with_cursor: str, raw: str) -> str:
     text = text_with_cursor.replace("█", "")
     doc = Document("gap.py", text)
     ctx = ContextBuilder().build(doc, offset, CompletionSettings(), [])
-    assert ctx.mode == "multi"  # an empty line inside a block, as the benchmark leaves the gap
-    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12)
+    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12, tight=ctx.tight)
     for ch in raw:
         guard.feed(ch)
     written = unheal(ctx.line_before, guard.finish())

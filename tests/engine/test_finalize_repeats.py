@@ -123,7 +123,7 @@ def complete(name: str, text_with_cursor: str, raw: str) -> str:
     text = text_with_cursor.replace("█", "")
     doc = Document(name, text)
     ctx = ContextBuilder().build(doc, offset, CompletionSettings(), [])
-    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12)
+    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12, tight=ctx.tight)
     for ch in raw:
         guard.feed(ch)
     written = unheal(ctx.line_before, guard.finish())

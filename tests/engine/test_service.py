@@ -110,7 +110,7 @@ async def test_warming_up_on_enter_leaves_a_promised_generation_alone() -> None:
 
 
 async def test_a_request_whose_generation_is_stopped_under_it_starts_its_own() -> None:
-    """Waiting for the generation at the previous keystroke's place, which something stops: ask the model anew."""
+    """Waiting for the generation at the last keystroke's place, which gets stopped: ask the model anew."""
     backend = FakeBackend(['"Hello, " + name', 'Hello, " + name'], fim=QWEN, piece_chars=1, delay_s=0.02)
     service, doc = CompletionService(), doc_with()
     first = asyncio.ensure_future(service.complete(doc, CURSOR, backend, QUICK, []))

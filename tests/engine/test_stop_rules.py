@@ -120,6 +120,48 @@ CASES = [
         "",
     ),
     (
+        "a tight gap (code right above and below) takes one simple statement",
+        "a.py",
+        "def f(xs):\n    total = 0\n█\n    return total\n",
+        "    count = len(xs)\n    mean = total / count\n",
+        "    count = len(xs)",
+    ),
+    (
+        "a tight gap takes one compound statement with its body",
+        "a.py",
+        "def f(xs):\n    total = 0\n█\n    return total\n",
+        "    for x in xs:\n        total += x\n    print(total)\n",
+        "    for x in xs:\n        total += x",
+    ),
+    (
+        "a line much like the line below, at its depth, is that line rewritten: the gap ends before it",
+        "a.py",
+        "def f(m, part):\n    if m == 2:\n        part += 1\n█\n        part += 2\n    return part\n",
+        "    elif m == 3:\n        part += 5\n",
+        "    elif m == 3:",
+    ),
+    (
+        "a tight gap in braces: the statement's closing brace and its else branch belong to it",
+        "a.js",
+        "function f(a) {\n  let b = 0;\n  █\n  return b;\n}\n",
+        "if (a) {\n    b = 1;\n  } else {\n    b = 2;\n  }\n  b += 1;\n",
+        "if (a) {\n    b = 1;\n  } else {\n    b = 2;\n  }",
+    ),
+    (
+        "a block closed on the first line: what follows is the code below's business",
+        "a.js",
+        "class A {\n  m() {\n    a();\n█\n  n() {\n  }\n}\n",
+        "  }\n  k() {\n    b();\n  }\n",
+        "  }",
+    ),
+    (
+        "beside a blank line the gap is a paragraph: several statements",
+        "a.py",
+        "def f(xs):\n    total = 0\n\n█\n    return total\n",
+        "    count = len(xs)\n    mean = total / count\n",
+        "    count = len(xs)\n    mean = total / count",
+    ),
+    (
         "a suggestion cut on a block opener drops that line",
         "a.py",
         "def fact(n):\n    █\n",
@@ -134,7 +176,7 @@ def run_case(name: str, text_with_cursor: str, raw: str) -> str:
     text = text_with_cursor.replace("█", "")
     doc = Document(name, text)
     ctx = ContextBuilder().build(doc, offset, CompletionSettings(), [])
-    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12)
+    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12, tight=ctx.tight)
     for ch in raw:  # streamed one character at a time
         guard.feed(ch)
     raw_text = unheal(ctx.line_before, guard.finish())  # as completion.generate does

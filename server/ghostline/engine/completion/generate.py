@@ -60,7 +60,7 @@ def generate(
     start = time.perf_counter()
     if ctx.mode == "none":
         return Suggestion("", ctx.offset, backend.facts.name)
-    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, settings.max_lines)
+    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, settings.max_lines, tight=ctx.tight)
     max_tokens = settings.max_tokens if ctx.mode == "multi" else min(settings.max_tokens, 48)
 
     def stop_now() -> bool:

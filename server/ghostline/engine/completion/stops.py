@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from difflib import SequenceMatcher
+
 from ghostline.engine.completion.prompt import unheal
 
 CLOSING = ")]}"
 DEFINITIONS = ("def ", "async def ", "class ", "@", "function ", "fn ", "pub ", "func ", "impl ")
 OPENERS = (":", "{", "(", "[", "=>", "->", "do", "then")
+LIKE = 0.75
+"""How similar (difflib ratio) a written line and a line below must be for the one to repeat the other."""
+_GOES_ON = re.compile(r"[)\]}]*\s*(else|elif|except|finally|catch|while)\b")
+"""A line at the statement's depth that continues it (``else:``, ``} catch (e) {`` …)."""
 
 
 def indent_of(line: str) -> int:
@@ -17,7 +24,7 @@ def indent_of(line: str) -> int:
 class StreamGuard:
     """Fed the streamed text; decides when the suggestion is complete (then ``done`` is set)."""
 
-    def __init__(self, mode: str, line_before: str, suffix: str, max_lines: int) -> None:
+    def __init__(self, mode: str, line_before: str, suffix: str, max_lines: int, tight: bool = False) -> None:
         self.mode = mode
         self.base = indent_of(line_before) if line_before.strip() else len(line_before)
         self.lead = len(line_before) if not line_before.strip() else -1
@@ -31,6 +38,13 @@ class StreamGuard:
         self.below_indent = max(indent_of(below[0]), 1) if below else 1
         """How far written lines may dedent: to the next line of code below, never to column 0 (from inside
         a block the gap ends before the next top-level statement)."""
+        self.tight = tight
+        """A tight gap (code right above and below): one statement fills it."""
+        self.next_indent = indent_of(below[0]) if below else 0
+        self.near = below[:2]
+        """The first lines of code below: a written line much like one of them at its depth repeats it."""
+        self.closer_first = False
+        """The first written line only closes brackets: the block ends there, the code below follows."""
         self.max_lines = max_lines
         self.text = ""
         self.done = False
@@ -54,6 +68,7 @@ class StreamGuard:
                 first = unheal(" " * self.lead, line) if i == 0 else line
                 self.base = max(self.base, indent_of(first) + (self.lead if i == 0 else 0))
                 self.lead = -1
+                self.closer_first = bool(self.near) and set(line.strip()) <= set(CLOSING + ";,")
                 continue
             ended = self.mid_block and not line.strip() and any(x.strip() for x in lines[:i])
             if i > 0 and (cut := 0 if ended else self._cut_before(line)) is not None:
@@ -69,14 +84,31 @@ class StreamGuard:
         """None to keep going; 0 to stop before ``line``, 1 to stop after it."""
         if not line.strip():
             return None
-        if line.rstrip() in self.below:
-            return 0  # it started repeating the code below the cursor
+        if line.rstrip() in self.below or self._like_below(line) or self.closer_first:
+            return 0  # it started repeating the code below the cursor, or went on past a block's end
         indent = indent_of(line)
+        if self.tight and (one := self._one_statement(line, indent)) is not None:
+            return one
         if indent < self.base and line.lstrip().startswith(DEFINITIONS):
             return 0  # a new definition outside the block: not part of this gap
         if indent < min(self.base, self.below_indent) or (self.opens_block and indent <= self.base):
             return 1 if line.strip()[0] in CLOSING and indent == self.base else 0
         return None
+
+    def _like_below(self, line: str) -> bool:
+        """Much like a line of the code below, at its depth (the model rewriting it, a little changed)."""
+        return any(
+            indent_of(b) == indent_of(line) and SequenceMatcher(None, b.strip(), line.strip()).ratio() >= LIKE
+            for b in self.near
+        )
+
+    def _one_statement(self, line: str, indent: int) -> int | None:
+        """In a tight gap at the code below's depth: stop once one statement (with its body) is written."""
+        if self.next_indent > self.base:
+            return None  # the gap ends with the opener of the code below: maybe after other statements
+        if indent > self.base or _GOES_ON.match(line.strip()):
+            return None
+        return 1 if line.strip()[0] in CLOSING and indent == self.base else 0
 
     def finish(self) -> str:
         """The text once the stream ended (a last unterminated line is checked too)."""
