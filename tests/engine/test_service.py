@@ -130,8 +130,8 @@ async def test_a_generation_landing_empty_still_tells_a_request_typed_further_on
     """Its own place gets nothing, but a request further on gave up waiting for it: the client asks again."""
     backend = FakeBackend(["      "], fim=QWEN, piece_chars=1, delay_s=0.05)  # blanks only: nothing to show
     budget = CompletionSettings(debounce_ms=0, prefetch=False, warmup=False, max_latency_ms=60)
-    service, doc, told = CompletionService(), doc_with(), asyncio.Event()
-    service.on_ready = lambda uri, version, offset: told.set()
+    service, doc, told, where = CompletionService(), doc_with(), asyncio.Event(), []
+    service.on_ready = lambda uri, version, offset: (where.append((version, offset)), told.set())
     first = asyncio.ensure_future(service.complete(doc, CURSOR, backend, budget, []))
     await asyncio.sleep(0.1)  # cut, generating in the background
     type_into(doc, CURSOR, "n")
@@ -139,6 +139,7 @@ async def test_a_generation_landing_empty_still_tells_a_request_typed_further_on
     assert ahead is not None and ahead.cut and ahead.text == ""
     await asyncio.wait_for(told.wait(), 5)
     assert (await first) is not None and service.counters.empty == 1
+    assert where == [(doc.version, CURSOR + 1)]  # told where the user is now, not where it started
 
 
 async def test_whole_lines_written_before_the_budget_ran_out_are_shown_and_the_rest_lands_later() -> None:

@@ -41,8 +41,9 @@ class Flight:
     """Past its debounce: the model is working on it."""
     cut: bool = False
     """A request gave up waiting for it (the budget ran out); the client is told when it lands."""
-    ahead: bool = False
-    """A request further on (typed since) gave up waiting for it: told even when it lands empty."""
+    ahead: tuple[int, int] | None = None
+    """(version, offset) of the newest request further on (typed since) that gave up waiting for it: the
+    client is told there when it lands, even empty (it asks again from where the user is)."""
     text: str = ""
     """What the model has written so far (set from the model's thread)."""
     waiters: int = 0

@@ -100,7 +100,8 @@ class CompletionService:
             return Suggestion(hit, offset, backend.facts.name, cached=True)
         budget = started + settings.max_latency_ms / 1000
         if flight is not None and typed is not None:
-            waited = await self._wait(flight, budget, ticket, doc.uri, ahead=bool(typed))
+            here = (doc.version, offset) if typed else None
+            waited = await self._wait(flight, budget, ticket, doc.uri, here)
             if waited is None or (waited.cut and not waited.text):
                 return waited  # superseded, or the budget ran out (the generation goes on)
             if not waited.text and not flight.stop.is_set() and not typed:
@@ -157,11 +158,11 @@ class CompletionService:
         return flight
 
     async def _wait(
-        self, flight: Flight, budget: float, ticket: int, uri: str, ahead: bool = False
+        self, flight: Flight, budget: float, ticket: int, uri: str, ahead: tuple[int, int] | None = None
     ) -> Suggestion | None:
         """The flight's result within the budget; an empty ``cut`` answer when it runs out first.
 
-        ``ahead``: the request is further on than the flight's place (the user typed since it started).
+        ``ahead``: (version, offset) of a request further on than the flight's place (the user typed since).
 
         A request the client cancels stops the generation unless another request takes it up within
         ``ADOPT_S`` (editors cancel the previous request on each keystroke, then ask again further on).
@@ -180,7 +181,7 @@ class CompletionService:
             return None  # the client has moved on
         if not done:
             flight.cut = True
-            flight.ahead |= ahead
+            flight.ahead = ahead or flight.ahead  # the client is told there, the newest place waiting
             if (partial := flight.lines_so_far()) is not None:
                 self.counters.partial += 1
                 return partial  # whole lines already written and safe: shown now, the rest when it lands
@@ -227,12 +228,12 @@ class CompletionService:
         if not result.text:
             self.counters.empty += 1
             if flight.cut and flight.ahead:  # nothing here, but a request further on was promised an answer:
-                self.on_ready(flight.uri, flight.version, flight.offset)  # the client asks again from there
+                self.on_ready(flight.uri, *flight.ahead)  # the client asks again from there
             return
         self.cache.remember(flight.uri, flight.before, flight.after, result.text)
         if flight.cut:
             self.counters.background_ready += 1
-            self.on_ready(flight.uri, flight.version, flight.offset)
+            self.on_ready(flight.uri, *(flight.ahead or (flight.version, flight.offset)))
         if settings.prefetch:
             self._spawn(self._prefetch(flight, result.text, backend, settings, others, ticket))
 
