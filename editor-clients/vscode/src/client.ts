@@ -211,7 +211,9 @@ export class GhostlineClient implements vscode.Disposable {
    * again (VS Code sends an inline-completion request, which the server answers from its cache at once).
    */
   private onSuggestionReady(client: LanguageClient, ready: ReadyParams): void {
-    this.waiter.notify(ready); // a request held open for it asks again now
+    if (this.waiter.notify(ready) > 0) {
+      return; // a request held open for it asks again now; triggering as well would cancel that request
+    }
     const editor = vscode.window.activeTextEditor;
     if (!editor || this.client !== client || !inlineEnabled()) {
       return;

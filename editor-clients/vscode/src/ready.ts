@@ -78,13 +78,16 @@ export function shouldRetrigger(ready: ReadyParams, view: View | undefined, aske
 export class ReadyWaiter {
   private readonly waiting = new Set<{ uri: string; done: (ready: boolean) => void }>();
 
-  /** A suggestion is ready: release the requests of that document. */
-  notify(ready: ReadyParams): void {
+  /** A suggestion is ready: release the requests of that document; how many were released. */
+  notify(ready: ReadyParams): number {
+    let released = 0;
     for (const entry of [...this.waiting]) {
       if (entry.uri === ready.uri) {
         entry.done(true);
+        released += 1;
       }
     }
+    return released;
   }
 
   /** True once a suggestion of `uri` is ready; false after `timeoutMs` or when `cancelled` calls back. */
