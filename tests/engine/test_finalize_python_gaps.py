@@ -8,12 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ghostline.config import CompletionSettings
-from ghostline.engine.completion.context import ContextBuilder
-from ghostline.engine.completion.finalize import finalize
-from ghostline.engine.completion.prompt import unheal
-from ghostline.engine.completion.stops import StreamGuard
-from ghostline.engine.document import Document
+from tests.engine.insertion import insertion
 
 LARGEST_DIVISOR = '''def largest_divisor(n: int) -> int:
     """ For a given number n, find the largest number that divides n evenly, smaller than n
@@ -143,15 +138,7 @@ DROPPED = [
 
 def complete(text_with_cursor: str, raw: str) -> str:
     """What the engine inserts for ``raw`` at the cursor: the stop rules while streaming, then finalize."""
-    offset = text_with_cursor.index("█")
-    text = text_with_cursor.replace("█", "")
-    doc = Document("gap.py", text)
-    ctx = ContextBuilder().build(doc, offset, CompletionSettings(), [])
-    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12, tight=ctx.tight)
-    for ch in raw:
-        guard.feed(ch)
-    written = unheal(ctx.line_before, guard.finish())
-    return finalize(doc.language, text, offset, written, ctx.suffix.split("\n", 1)[0], ctx.errors)
+    return insertion("gap.py", text_with_cursor, raw)
 
 
 @pytest.mark.parametrize(("title", "text", "raw", "expected"), KEPT, ids=[c[0] for c in KEPT])

@@ -7,12 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ghostline.config import CompletionSettings
-from ghostline.engine.completion.context import ContextBuilder
 from ghostline.engine.completion.finalize import finalize
-from ghostline.engine.completion.prompt import unheal
-from ghostline.engine.completion.stops import StreamGuard
-from ghostline.engine.document import Document
+from tests.engine.insertion import insertion
 
 JS_FLATTEN = """function flatten(items) {
   const out = [];
@@ -117,27 +113,14 @@ DROPPED = [
 ]
 
 
-def complete(name: str, text_with_cursor: str, raw: str) -> str:
-    """What the engine inserts for ``raw``: the stop rules while streaming, then ``finalize``."""
-    offset = text_with_cursor.index("█")
-    text = text_with_cursor.replace("█", "")
-    doc = Document(name, text)
-    ctx = ContextBuilder().build(doc, offset, CompletionSettings(), [])
-    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12, tight=ctx.tight)
-    for ch in raw:
-        guard.feed(ch)
-    written = unheal(ctx.line_before, guard.finish())
-    return finalize(doc.language, text, offset, written, ctx.suffix.split("\n", 1)[0], ctx.errors)
-
-
 @pytest.mark.parametrize(("title", "name", "text", "raw", "expected"), KEPT, ids=[c[0] for c in KEPT])
 def test_kept(title: str, name: str, text: str, raw: str, expected: str) -> None:
-    assert complete(name, text, raw) == expected
+    assert insertion(name, text, raw) == expected
 
 
 @pytest.mark.parametrize(("title", "name", "text", "raw", "expected"), DROPPED, ids=[c[0] for c in DROPPED])
 def test_dropped(title: str, name: str, text: str, raw: str, expected: str) -> None:
-    assert complete(name, text, raw) == expected
+    assert insertion(name, text, raw) == expected
 
 
 def test_a_closer_under_the_same_closer_must_close_a_block_opened_at_its_depth() -> None:

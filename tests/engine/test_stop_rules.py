@@ -9,10 +9,8 @@ import pytest
 
 from ghostline.config import CompletionSettings
 from ghostline.engine.completion.context import ContextBuilder
-from ghostline.engine.completion.finalize import finalize
-from ghostline.engine.completion.prompt import unheal
-from ghostline.engine.completion.stops import StreamGuard
 from ghostline.engine.document import Document
+from tests.engine.insertion import insertion
 
 CASES = [
     # (name, file, document with █, raw model output, expected insertion)
@@ -171,21 +169,9 @@ CASES = [
 ]
 
 
-def run_case(name: str, text_with_cursor: str, raw: str) -> str:
-    offset = text_with_cursor.index("█")
-    text = text_with_cursor.replace("█", "")
-    doc = Document(name, text)
-    ctx = ContextBuilder().build(doc, offset, CompletionSettings(), [])
-    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, 12, tight=ctx.tight)
-    for ch in raw:  # streamed one character at a time
-        guard.feed(ch)
-    raw_text = unheal(ctx.line_before, guard.finish())  # as completion.generate does
-    return finalize(doc.language, text, offset, raw_text, ctx.suffix.split("\n", 1)[0], ctx.errors)
-
-
 @pytest.mark.parametrize(("title", "name", "text", "raw", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_rule(title: str, name: str, text: str, raw: str, expected: str) -> None:
-    assert run_case(name, text, raw) == expected
+    assert insertion(name, text, raw) == expected
 
 
 def test_mode_none_in_the_middle_of_code() -> None:

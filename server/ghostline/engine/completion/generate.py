@@ -60,7 +60,7 @@ def generate(
     start = time.perf_counter()
     if ctx.mode == "none":
         return Suggestion("", ctx.offset, backend.facts.name)
-    guard = StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, settings.max_lines, tight=ctx.tight)
+    guard = guard_for(ctx, settings.max_lines)
     max_tokens = settings.max_tokens if ctx.mode == "multi" else min(settings.max_tokens, 48)
 
     def stop_now() -> bool:
@@ -83,8 +83,17 @@ def generate(
     except ModelError as exc:  # nothing half-made is shown; the next request starts afresh
         latency = (time.perf_counter() - start) * 1000
         return Suggestion("", ctx.offset, backend.facts.name, False, latency, generation.stats, exc, prompt)
-    raw = unheal(ctx.line_before, guard.finish())
-    line_after = ctx.suffix.split("\n", 1)[0]
-    safe = finalize(ctx.language, ctx.text, ctx.offset, raw, line_after, ctx.errors)
+    safe = safe_text(ctx, guard)
     latency = (time.perf_counter() - start) * 1000
     return Suggestion(safe, ctx.offset, backend.facts.name, False, latency, generation.stats, None, prompt)
+
+
+def guard_for(ctx: CompletionContext, max_lines: int) -> StreamGuard:
+    """The stop rules for a generation at ``ctx``."""
+    return StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, max_lines, tight=ctx.tight)
+
+
+def safe_text(ctx: CompletionContext, guard: StreamGuard) -> str:
+    """What of the guard's finished text is safe to insert at ``ctx`` (its healed blanks dropped)."""
+    raw = unheal(ctx.line_before, guard.finish())
+    return finalize(ctx.language, ctx.text, ctx.offset, raw, ctx.suffix.split("\n", 1)[0], ctx.errors)
