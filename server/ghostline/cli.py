@@ -114,5 +114,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "eval-repo": tune_eval.run,
         "eval-realfill": fill_eval.run,
         "eval-repofill": fill_eval.run,
+        "eval-editfill": fill_eval.run,
     }
     return commands[args.command](args)

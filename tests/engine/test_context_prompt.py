@@ -91,6 +91,8 @@ def test_healing_takes_blanks_off_the_prompt_and_unheal_off_the_answer() -> None
     assert healed("    return ") == "    return"
     assert unheal("    return ", " x + 1") == "x + 1"
     assert unheal("    return", " x + 1") == " x + 1"
+    assert unheal("    client.", " asSymbols(data)") == "asSymbols(data)"
+    assert unheal("    x = 1.", " 5") == " 5"  # not a member
 
 
 def test_the_context_counts_the_documents_syntax_errors_from_its_live_tree() -> None:

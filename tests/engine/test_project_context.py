@@ -6,7 +6,7 @@ from pathlib import Path, PurePath
 
 from ghostline.config import CompletionSettings
 from ghostline.engine.completion.context import ContextBuilder
-from ghostline.engine.completion.project import imported, names_near
+from ghostline.engine.completion.project import imported, imported_names, names_near, ranked
 from ghostline.engine.completion.prompt import build_prompt
 from ghostline.engine.document import Document, Pos
 from ghostline.engine.edits import EditLog
@@ -86,6 +86,31 @@ def test_names_near_the_cursor_come_nearest_first_without_keywords() -> None:
     names = names_near("def f(path):\n    rows = parse_record(path)\n    return rows", 30)
     assert names[0] in ("rows", "parse_record") and "def" not in names and "return" not in names
     assert imported("from app.store import Store\nimport os.path\n") >= {"store", "Store", "path"}
+
+
+IMPORTS = """from ..strategies import configure_passthrough
+from ..cols import (is_named,
+    unstructure_factory as factory)
+import {Widget, makeThing as mk} from './a';
+const {alpha_x, beta_y} = require('./c');
+import static org.junit.Assert.assertEquals;
+"""
+
+
+def test_names_imported_one_by_one_count_by_their_original_names() -> None:
+    assert imported_names(IMPORTS) == [
+        "configure_passthrough", "is_named", "unstructure_factory", "Widget", "makeThing", "alpha_x",
+        "beta_y", "assertEquals",
+    ]  # fmt: skip
+
+
+def test_the_cursor_lines_come_first_then_imports_not_used_yet() -> None:
+    window = IMPORTS + "x = factory(is_named(y))\n\ntotal = compute_sum(rows)\n    "
+    order = ranked(window, len(window), imported_names(IMPORTS))
+    assert set(order[:3]) == {"compute_sum", "total", "rows"}
+    rest = order[order.index("configure_passthrough") :]
+    assert rest.index("configure_passthrough") < rest.index("is_named")  # unused so far: what comes next
+    assert rest.index("unstructure_factory") < rest.index("is_named")  # used under an alias only
 
 
 def test_the_definitions_of_names_used_here_come_from_other_files_with_their_signatures() -> None:

@@ -7,11 +7,11 @@ import dataclasses
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-TASKS = ("realfill", "repofill")
+TASKS = ("realfill", "repofill", "editfill")
 """``ghostline eval TASK`` spellings handled here (the parser is ``eval-TASK``)."""
 
 
@@ -40,7 +40,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="comma-separated: none (the document), open (+ related files as tabs), workspace (+ index)",
     )
     repo.add_argument("--baseline", choices=("raw",), default=None, help="also the raw model (plain FIM)")
+    repo.add_argument(
+        "--cut",
+        choices=("name", "line"),
+        default="name",
+        help="name: the line is typed up to the name from another file (default); line: all of it is cut",
+    )
     _common(repo, 20, "tasks per repository (default 20)")
+
+    edits = sub.add_parser("eval-editfill", help="same as `ghostline eval editfill`: lines typed after edits")
+    edits.add_argument(
+        "--repo", action="append", metavar="PATH", help="git repository (repeatable; default: this folder)"
+    )
+    edits.add_argument("--baseline", choices=("raw",), default=None, help="also the raw model (plain FIM)")
+    _common(edits, 30, "tasks per repository (default 30)")
 
 
 def _common(p: argparse.ArgumentParser, limit: int, what: str) -> None:
@@ -56,35 +69,26 @@ def _common(p: argparse.ArgumentParser, limit: int, what: str) -> None:
     )
 
 
+Job = Callable[..., dict[str, Any]]
+"""A benchmark bound to its sources: called with (backend, log, progress), returns the result."""
+
+
 def run(args: argparse.Namespace) -> int:
-    """Run realfill or repofill and print the table (or JSON)."""
+    """Run realfill, repofill or editfill and print the table (or JSON)."""
     from ghostline import config
     from ghostline.commands.progress import ProgressBar
-    from ghostline.eval import fill, realfill, repofill
+    from ghostline.eval import fill
     from ghostline.model import loader
     from ghostline.model.errors import ModelError
 
     task = args.command.removeprefix("eval-")
     settings = config.Settings()
     model_settings = dataclasses.replace(settings.model, name=args.model or settings.model.name)
-    if task == "realfill":
-        defaults = realfill.default_sources()
-        chosen = {lang: getattr(args, lang) or defaults[lang] for lang in realfill.LANGUAGES}
-        sources = {lang: [realfill.Source(s) for s in specs] for lang, specs in chosen.items()}
-        missing = [s.spec for srcs in sources.values() for s in srcs if not s.exists()]
-        sources = {lang: [s for s in srcs if s.exists()] for lang, srcs in sources.items()}
-    else:
-        contexts = [c.strip() for c in args.context.split(",") if c.strip()]
-        if bad := [c for c in contexts if c not in repofill.CONTEXTS]:
-            print(
-                f"ghostline eval repofill: unknown --context {bad} (have {repofill.CONTEXTS})",
-                file=sys.stderr,
-            )
-            return 2
-        variants = contexts + (["raw"] if args.baseline == "raw" else [])
-        repos = [Path(r) for r in args.repo or repofill.default_repos()]
-        missing = [str(r) for r in repos if not r.is_dir()]
-        repos = [r for r in repos if r.is_dir()]
+    prepared = {"realfill": _realfill, "repofill": _repofill, "editfill": _editfill}[task](args, settings)
+    if isinstance(prepared, str):
+        print(f"ghostline eval {task}: {prepared}", file=sys.stderr)
+        return 2
+    job, setup, missing = prepared
     if missing:
         print(f"ghostline eval {task}: not found, left out: {', '.join(missing)}", file=sys.stderr)
     try:
@@ -96,22 +100,11 @@ def run(args: argparse.Namespace) -> int:
     model = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(facts.path or facts.name).name.replace(".gguf", ""))
     out = _out_dir(args.out)
     name = f"{task}-{model}-s{args.seed}"
-    setup = f"-tabs{args.tabs}" if task == "realfill" else ""
-    log = fill.Log(
-        out / f"{name}.jsonl", f"{name}{setup}-raw{args.raw_tokens or settings.completion.context_tokens}"
-    )
+    raw = args.raw_tokens or settings.completion.context_tokens
+    log = fill.Log(out / f"{name}.jsonl", f"{name}{setup}-raw{raw}")
     try:
         with ProgressBar(f"eval {task}", unit="task") as bar:
-            if task == "realfill":
-                result = realfill.run(
-                    backend, settings.completion, sources, log, args.seed, args.limit, args.tabs,
-                    args.raw_tokens, bar.update,
-                )  # fmt: skip
-            else:
-                result = repofill.run(
-                    backend, settings.completion, repos, variants, log, args.seed, args.limit,
-                    args.raw_tokens, bar.update,
-                )  # fmt: skip
+            result = job(backend, log, bar.update)
     finally:
         backend.close()
     result = {"model": facts.name, "model_file": facts.path, **result, "left_out": missing}
@@ -123,6 +116,66 @@ def run(args: argparse.Namespace) -> int:
         print(table(result))
         print(f"log {result['log']}\nresult {path}")
     return 0
+
+
+Prepared = tuple[Job, str, list[str]] | str
+"""(the job, what sets this run apart in the log, sources not found), or why the arguments are wrong."""
+
+
+def _realfill(args: argparse.Namespace, settings: Any) -> Prepared:
+    from ghostline.eval import realfill
+
+    defaults = realfill.default_sources()
+    chosen = {lang: getattr(args, lang) or defaults[lang] for lang in realfill.LANGUAGES}
+    sources = {lang: [realfill.Source(s) for s in specs] for lang, specs in chosen.items()}
+    missing = [s.spec for srcs in sources.values() for s in srcs if not s.exists()]
+    sources = {lang: [s for s in srcs if s.exists()] for lang, srcs in sources.items()}
+
+    def job(backend: Any, log: Any, progress: Any) -> dict[str, Any]:
+        return realfill.run(
+            backend, settings.completion, sources, log, args.seed, args.limit, args.tabs, args.raw_tokens,
+            progress,
+        )  # fmt: skip
+
+    return job, f"-tabs{args.tabs}", missing
+
+
+def _repofill(args: argparse.Namespace, settings: Any) -> Prepared:
+    from ghostline.eval import repofill
+
+    contexts = [c.strip() for c in args.context.split(",") if c.strip()]
+    if bad := [c for c in contexts if c not in repofill.CONTEXTS]:
+        return f"unknown --context {bad} (have {repofill.CONTEXTS})"
+    variants = contexts + (["raw"] if args.baseline == "raw" else [])
+    repos, missing = _folders(args.repo or repofill.default_repos())
+
+    def job(backend: Any, log: Any, progress: Any) -> dict[str, Any]:
+        return repofill.run(
+            backend, settings.completion, repos, variants, log, args.seed, args.limit, args.raw_tokens,
+            progress, args.cut,
+        )  # fmt: skip
+
+    return job, f"-cut{args.cut}", missing
+
+
+def _editfill(args: argparse.Namespace, settings: Any) -> Prepared:
+    from ghostline.eval import editfill
+
+    variants = ["none", "edits"] + (["raw"] if args.baseline == "raw" else [])
+    repos, missing = _folders(args.repo or ["."])
+
+    def job(backend: Any, log: Any, progress: Any) -> dict[str, Any]:
+        return editfill.run(
+            backend, settings.completion, repos, variants, log, args.limit, args.raw_tokens, progress
+        )
+
+    return job, "", missing
+
+
+def _folders(paths: Sequence[str]) -> tuple[list[Path], list[str]]:
+    """The folders that exist, and the paths that do not."""
+    found = [Path(p) for p in paths]
+    return [p for p in found if p.is_dir()], [str(p) for p in found if not p.is_dir()]
 
 
 def _out_dir(out: Path | None) -> Path:
@@ -140,7 +193,9 @@ def table(result: dict[str, Any]) -> str:
     """A markdown table: per group (language or repository), each variant's exact / edit similarity."""
     summary: dict[str, dict[str, Any]] = result["summary"]
     variants = [
-        v for v in ("ghostline", "none", "open", "workspace", "raw") if any(v in e for e in summary.values())
+        v
+        for v in ("ghostline", "none", "open", "workspace", "edits", "raw")
+        if any(v in e for e in summary.values())
     ]
     versus = " vs ".join(result.get("versus") or ()) or "–"
     head = ["group", "n", *[f"{v} exact / edit-sim / empty" for v in variants], f"wins / losses ({versus})"]

@@ -37,11 +37,13 @@ class FillTask:
     """Repository tasks: the name defined in another file that the line uses."""
     root: str = ""
     """The project's folder on disk ('' when the file is not one: a member of a zip)."""
+    column: int = 0
+    """Where in the line the cut starts: 0 removes the whole line, more keeps its first characters typed."""
 
     @property
     def target(self) -> str:
-        """The removed line, without its line break."""
-        return self.text.split("\n")[self.row]
+        """The removed text (the line from ``column`` on), without its line break."""
+        return self.text.split("\n")[self.row][self.column :]
 
     @property
     def uri(self) -> str:
@@ -49,10 +51,11 @@ class FillTask:
         return uri_of(self.root, self.project, self.path)
 
     def gapped(self) -> tuple[str, int]:
-        """The file with the line's text removed (an empty line stays) and the cursor at its start."""
+        """The file with the line's text from ``column`` on removed and the cursor where the cut starts."""
         lines = self.text.split("\n")
-        offset = sum(len(line) + 1 for line in lines[: self.row])
-        return "\n".join([*lines[: self.row], "", *lines[self.row + 1 :]]), offset
+        typed = lines[self.row][: self.column]
+        offset = sum(len(line) + 1 for line in lines[: self.row]) + len(typed)
+        return "\n".join([*lines[: self.row], typed, *lines[self.row + 1 :]]), offset
 
 
 def uri_of(root: str, project: str, path: str) -> str:

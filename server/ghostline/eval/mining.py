@@ -179,13 +179,20 @@ def related(file: RepoFile, files: list[RepoFile], package: str, limit: int = 3)
 
 
 def cross_file_tasks(
-    root: Path, project: str, wanted: set[str], seed: int, limit: int, files: list[RepoFile] | None = None
+    root: Path,
+    project: str,
+    wanted: set[str],
+    seed: int,
+    limit: int,
+    files: list[RepoFile] | None = None,
+    cut: str = "line",
 ) -> list[FillTask]:
     """Lines that use a name (a call, or a capitalised type) defined only in other files of the repository.
 
     The name must be defined in one to three other files and not in this one, and the line must be its only
     use in the file outside import statements: the model cannot copy it from the document itself. One task
-    per file first (a seeded draw), then a second round, until ``limit``.
+    per file first (a seeded draw), then a second round, until ``limit``. ``cut``: "line" removes the whole
+    line; "name" keeps the line up to the name, as typed by a user about to call it (CrossCodeEval's cut).
     """
     files = repo_files(root, wanted) if files is None else files
     owners: dict[str, set[str]] = {}
@@ -194,7 +201,7 @@ def cross_file_tasks(
             owners.setdefault(name, set()).add(f.path)
     per_file: list[list[FillTask]] = []
     for f in files:
-        found = _file_tasks(f, owners, project, str(root))
+        found = _file_tasks(f, owners, project, str(root), cut == "name")
         if found:
             per_file.append(found)
     rng = random.Random(f"{seed}:{project}")
@@ -207,7 +214,9 @@ def cross_file_tasks(
     return tasks[:limit] if limit else tasks
 
 
-def _file_tasks(f: RepoFile, owners: dict[str, set[str]], project: str, folder: str) -> list[FillTask]:
+def _file_tasks(
+    f: RepoFile, owners: dict[str, set[str]], project: str, folder: str, at_name: bool
+) -> list[FillTask]:
     import_rows = {row for first, last, _ in f.imports for row in range(first, last + 1)}
     lines = f.text.split("\n")
     uses: dict[str, list[int]] = {}
@@ -236,7 +245,8 @@ def _file_tasks(f: RepoFile, owners: dict[str, set[str]], project: str, folder: 
             if not (called or name[0].isupper()) or node is None or "identifier" not in node.type:
                 continue
             task_id = f"{project}/{f.path}:{row + 1}"
-            out.append(FillTask(task_id, f.language, project, f.path, f.text, row, name, folder))
+            column = match.start() if at_name else 0
+            out.append(FillTask(task_id, f.language, project, f.path, f.text, row, name, folder, column))
             break
     return out
 

@@ -53,13 +53,15 @@ def run(
     limit: int = 20,
     raw_tokens: int = 0,
     progress: Progress | None = None,
+    cut: str = "line",
 ) -> dict[str, Any]:
     """``limit`` tasks per repository, each completed with every variant asked for (logged, resumable)."""
     raw_tokens = raw_tokens or settings.context_tokens
     mined: list[tuple[Path, list[RepoFile], list[FillTask]]] = []
     for root in repos:
         files = repo_files(root, LANGUAGES)
-        mined.append((root, files, cross_file_tasks(root, project_name(root), LANGUAGES, seed, limit, files)))
+        found = cross_file_tasks(root, project_name(root), LANGUAGES, seed, limit, files, cut)
+        mined.append((root, files, found))
     total = sum(len(tasks) for _, _, tasks in mined) * len(variants)
     done, exact = 0, dict.fromkeys(variants, 0)
     for root, files, tasks in mined:
@@ -83,6 +85,7 @@ def run(
     shown = [v for v in VARIANTS if any(r["variant"] == v for r in records)]
     return {
         "benchmark": "repofill",
+        "cut": cut,
         "seed": seed,
         "tasks_per_repository": limit,
         "raw_tokens": raw_tokens,

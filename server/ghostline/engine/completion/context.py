@@ -167,7 +167,8 @@ class ContextBuilder:
         window = doc.text[doc.line_start(start) : doc.line_start(end + 1)]
         cursor_at = doc.line_start(line) - doc.line_start(start)
         inside = self._defined_in(doc, (start, end))
-        names = [n for n in project.names_near(window, cursor_at) if n not in inside]
+        ranked = project.ranked(window, cursor_at, project.imported_names(doc.text))
+        names = [n for n in ranked if n not in inside]
         here = _fs_path(doc.uri)
         sections = project.definitions(
             self.index,

@@ -15,6 +15,15 @@ _IMPORT = re.compile(
     r"^\s*(?:from\s+\S+\s+import\b.*|import\b.*|(?:const|let|var)\s.*\brequire\(.*|#include\b.*|use\s.*|package\s.*)$",
     re.MULTILINE,
 )
+_NAMES_IMPORTED = (
+    re.compile(r"^[ \t]*from[ \t]+\S+[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE),  # Python
+    re.compile(r"^[ \t]*import[ \t]+(?:type[ \t]+)?([^;'\"]*?)[ \t]+from[ \t]", re.MULTILINE),  # JS / TS
+    re.compile(r"^[ \t]*(?:const|let|var)[ \t]+(\{[^}]*\}|\w+)[ \t]*=[ \t]*require\(", re.MULTILINE),
+    re.compile(r"^[ \t]*import[ \t]+(?:static[ \t]+)?[\w.]*\.(\w+)[ \t]*;", re.MULTILINE),  # Java
+)
+_IMPORT_WORDS = frozenset(("as", "type", "typeof", "from", "import", "default"))
+NEAR_LINES = 2
+"""Names on the cursor's line and this many lines above it are looked up before any other."""
 AMBIGUOUS = 4
 """A name defined in more files than this tells the model little unless one of them is imported."""
 METHODS_PER_CLASS = 8
@@ -59,6 +68,39 @@ def names_near(text: str, cursor: int) -> list[str]:
         distance = abs(cursor - match.start())
         last[name] = min(distance, last.get(name, distance))
     return sorted(last, key=lambda n: (last[n], n))
+
+
+def imported_names(text: str) -> list[str]:
+    """Names the document imports one by one, in order (``from m import a, b as c`` → a, b).
+
+    An alias counts by its original name, the one a definition in another file has.
+    """
+    found: dict[str, None] = {}
+    for pattern in _NAMES_IMPORTED:
+        for match in pattern.finditer(text):
+            part = re.sub(r"\bas\s+\w+|:\s*\w+", "", match.group(1))  # ``a as b``, ``{a: b}`` → a
+            for name in _NAME.findall(part):
+                if name not in _IMPORT_WORDS and len(name) >= 3:
+                    found[name] = None
+    return list(found)
+
+
+def ranked(window: str, cursor: int, imports: list[str]) -> list[str]:
+    """The names to look up, best first.
+
+    First those of the lines at the cursor, then imported names the window does not use yet (what the code
+    there is about to call), then the other imported ones, then the window's other names, nearest first.
+    """
+    line_start = window.rfind("\n", 0, cursor) + 1
+    for _ in range(NEAR_LINES):
+        line_start = window.rfind("\n", 0, max(line_start - 1, 0)) + 1
+    near = names_near(window, cursor)
+    close = names_near(window[line_start:cursor], cursor - line_start) + names_near(window[cursor:], 0)[:2]
+    body = _IMPORT.sub("", _NAMES_IMPORTED[0].sub("", window))
+    used = set(_NAME.findall(body))
+    unused = [n for n in imports if n not in used]
+    order = [*close, *unused, *(n for n in imports if n in used), *near]
+    return list(dict.fromkeys(n for n in order if n not in COMMON))
 
 
 def imported(text: str) -> set[str]:
@@ -113,10 +155,11 @@ def definitions(
 def _pick(
     found: list[Entry], here: str, window: tuple[int, int], imports: set[str], most: int
 ) -> list[Entry]:
-    """The entries worth showing: not inside the window; when ambiguous, only those from imported files."""
+    """The entries worth showing: not inside the window, and from imported files when there are any."""
     outside = [e for e in found if e.path != here or e.end_line < window[0] or e.start_line > window[1]]
-    if len(outside) > AMBIGUOUS:
-        outside = [e for e in outside if PurePath(e.path).stem in imports]
+    from_imported = [e for e in outside if e.path == here or PurePath(e.path).stem in imports]
+    if from_imported or len(outside) > AMBIGUOUS:  # the one the document imports, not its namesakes
+        outside = from_imported
     ranked = sorted(outside, key=lambda e: (PurePath(e.path).stem not in imports, e.kind == "method"))
     return ranked[:most]
 

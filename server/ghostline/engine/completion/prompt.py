@@ -31,9 +31,14 @@ def healed(line_before: str) -> str:
 
 
 def unheal(line_before: str, generated: str) -> str:
-    """Drop from the start of ``generated`` the blanks that ``healed`` took off the prompt."""
+    """Drop from the start of ``generated`` the blanks that ``healed`` took off the prompt.
+
+    Blanks before a member name right after a dot go too.
+    """
     blanks = len(line_before) - len(healed(line_before))
     lead = len(generated) - len(generated.lstrip(" \t"))
+    if line_before.endswith(".") and generated[lead : lead + 1].isidentifier():
+        blanks = lead  # a member after a dot: ``obj. name`` is never what anyone writes
     return generated[min(blanks, lead) :]
 
 
