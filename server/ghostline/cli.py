@@ -19,6 +19,7 @@ from ghostline.commands import (
     fill_eval,
     finetune,
     model,
+    nextedit_eval,
     tune_eval,
 )
 
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     finetune.add_parser(sub)
     tune_eval.add_parser(sub)
     fill_eval.add_parser(sub)
+    nextedit_eval.add_parser(sub)
 
     demo = sub.add_parser("demo", help="open a sample file through a real LSP client and show the results")
     demo.add_argument("file", nargs="?", type=Path, help="file to open (default: the bundled sample)")
@@ -115,5 +117,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "eval-realfill": fill_eval.run,
         "eval-repofill": fill_eval.run,
         "eval-editfill": fill_eval.run,
+        "eval-edits": nextedit_eval.run,
     }
     return commands[args.command](args)

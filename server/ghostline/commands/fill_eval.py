@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-TASKS = ("realfill", "repofill", "editfill")
+TASKS = ("realfill", "repofill", "editfill", "edits")
 """``ghostline eval TASK`` spellings handled here (the parser is ``eval-TASK``)."""
 
 

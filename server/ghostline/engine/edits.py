@@ -88,6 +88,10 @@ class EditLog:
         found = [h for h in reversed(self.hunks) if h is not exclude and h.changed()]
         return list(reversed(found[:count]))
 
+    def last(self, uri: str) -> Hunk | None:
+        """The most recent hunk of ``uri``, if any."""
+        return next((h for h in reversed(self.hunks) if h.uri == uri), None)
+
     def active(self, uri: str, offset: int) -> Hunk | None:
         """The hunk being typed: the most recent one, when it is in ``uri`` and holds ``offset``."""
         last = self.hunks[-1] if self.hunks else None

@@ -12,13 +12,22 @@ from typing import BinaryIO
 
 from lsprotocol import types
 
-from ghostline.lsp import code_actions, completion, hover, lifecycle, symbols, sync, workspace
+from ghostline.lsp import code_actions, completion, hover, lifecycle, nextedit, symbols, sync, workspace
 from ghostline.lsp.framing import MAX_FRAME
 from ghostline.lsp.monitor import LoopLag
 from ghostline.lsp.server import GhostlineServer
 from ghostline.lsp.stream import Session, serve_stdio, serve_tcp
 
-HANDLERS: tuple[ModuleType, ...] = (lifecycle, sync, symbols, completion, hover, code_actions, workspace)
+HANDLERS: tuple[ModuleType, ...] = (
+    lifecycle,
+    sync,
+    symbols,
+    completion,
+    hover,
+    code_actions,
+    workspace,
+    nextedit,
+)
 """Every feature module; each has ``register(server)``."""
 
 

@@ -1,0 +1,99 @@
+"""Next edits of a rename over stdio: rename a name once, the server offers its other occurrences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_lsp import LanguageClient
+
+from tests.lsp_session import change, open_doc, request
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+PYTHON = """total = 0
+
+
+def area(width, height):
+    total = width * height
+    print("total", total)
+    obj.total = total
+    return total
+
+
+def other():
+    return total
+"""
+JAVASCRIPT = """const total = 1;
+function area(width, height) {
+  let total = width * height;
+  const shape = { total: 2 };
+  return total + shape.total;
+}
+console.log(total);
+"""
+RUST = """fn area(width: u32, height: u32) -> u32 {
+    let total = width * height;
+    let doubled = |x: u32| x * 2;
+    s.total = doubled(total);
+    total
+}
+"""
+CASES = [
+    ("python", "py", PYTHON, 4, [(5, 19), (6, 16), (7, 11)]),
+    ("javascript", "js", JAVASCRIPT, 2, [(4, 9)]),
+    ("rust", "rs", RUST, 1, [(3, 22), (4, 4)]),
+]
+
+
+async def rename_by_typing(client: LanguageClient, uri: str, line: int, column: int, new: str) -> int:
+    """Delete ``total`` at (line, column) and type ``new`` a key at a time; returns the last version."""
+    change(client, uri, 2, (line, column), (line, column + len("total")), "")
+    for i, char in enumerate(new):
+        change(client, uri, 3 + i, (line, column + i), (line, column + i), char)
+    return 2 + len(new)
+
+
+@pytest.mark.parametrize(("language", "ext", "text", "line", "expected"), CASES)
+async def test_the_other_occurrences_of_the_renamed_variable_come_next(
+    client: LanguageClient, language: str, ext: str, text: str, line: int, expected: list[tuple[int, int]]
+) -> None:
+    uri = f"file:///project/rename_{client.profile}.{ext}"  # type: ignore[attr-defined]
+    open_doc(client, uri, text, language)
+    column = text.split("\n")[line].index("total")
+    version = await rename_by_typing(client, uri, line, column, "result")
+    params = {"textDocument": {"uri": uri}, "position": {"line": line, "character": column + 6}}
+    edits = plain(await request(client, "ghostline/nextEdit", params))["edits"]
+    got = [(e["range"]["start"]["line"], e["range"]["start"]["character"]) for e in edits]
+    assert got == expected  # not the string, the member, the field, nor the outer variable of that name
+    assert all(e["text"] == "result" and e["textDocument"] == {"uri": uri, "version": version} for e in edits)
+    assert all(_width(e) == len("total") for e in edits)
+    copilot = plain(await request(client, "textDocument/copilotInlineEdit", params))
+    assert copilot["edits"] == edits[:1]  # Copilot's shape: the next one
+
+
+def plain(value: Any) -> Any:
+    """A result as JSON-like dicts and lists (the client hands back named tuples)."""
+    if hasattr(value, "_asdict"):
+        value = value._asdict()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return [plain(v) for v in value] if isinstance(value, list | tuple) else value
+
+
+def _width(edit: dict[str, Any]) -> int:
+    rng = edit["range"]
+    assert rng["start"]["line"] == rng["end"]["line"]
+    return int(rng["end"]["character"]) - int(rng["start"]["character"])
+
+
+async def test_no_next_edit_without_a_rename_and_bad_params_get_an_error(client: LanguageClient) -> None:
+    uri = f"file:///project/typed_{client.profile}.py"  # type: ignore[attr-defined]
+    open_doc(client, uri, "x = 1\n", "python")
+    change(client, uri, 2, (1, 0), (1, 0), "y = x + 1\n")  # typing new code implies nothing
+    params = {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 0}}
+    assert plain(await request(client, "ghostline/nextEdit", params)) == {"edits": []}
+    unknown = {"textDocument": {"uri": "file:///nowhere.py"}, "position": {"line": 0, "character": 0}}
+    assert plain(await request(client, "ghostline/nextEdit", unknown)) == {"edits": []}
+    with pytest.raises(Exception, match="position"):
+        await request(client, "ghostline/nextEdit", {"textDocument": {"uri": uri}})

@@ -1,0 +1,114 @@
+"""Symbolic next edits: a rename found in the last hunk, its other occurrences by scope (locals.scm)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ghostline.engine.document import Document
+from ghostline.engine.edits import EditLog, Hunk
+from ghostline.engine.nextedit.predict import next_edits
+from ghostline.engine.nextedit.rename import renamed
+
+GO = """package main
+
+func area(width int, height int) int {
+	total := width * height
+	s.total = total
+	return total
+}
+"""
+JAVA = """class Shapes {
+    int area(int width, int height) {
+        int total = width * height;
+        this.total = total;
+        return total;
+    }
+}
+"""
+TYPESCRIPT = """function area(width: number, height: number): number {
+  const total = width * height;
+  const shape = { total };
+  return total + shape.total;
+}
+"""
+PYTHON_SHADOW = """def outer(total):
+    def inner(total):
+        return total
+    return inner(total) + total
+"""
+# (language, text, the "total" renamed (n-th, 0-based), the n-th occurrences expected next)
+CASES = [
+    ("go", GO, 0, [2, 3]),
+    ("java", JAVA, 0, [2, 3]),
+    ("typescript", TYPESCRIPT, 0, [1, 2]),  # shorthand `{ total }` uses the variable; `shape.total` does not
+    ("python", PYTHON_SHADOW, 0, [3, 4]),  # inner's own parameter and its use are another variable
+    ("python", PYTHON_SHADOW, 1, [2]),
+]
+
+
+def typed_rename(language: str, text: str, nth: int, new: str) -> tuple[Document, EditLog, int]:
+    """The document after ``total`` (its n-th occurrence) is deleted and ``new`` typed a key at a time."""
+    doc = Document(f"file:///t/f.{language}", text, language_id=language)
+    log = EditLog()
+    at = [m.start() for m in re.finditer(r"\btotal\b", text)][nth]
+    log.record(doc.uri, doc.text, at, at + 5, "")
+    doc.apply_change("", doc.position_at(at), doc.position_at(at + 5))
+    for i, char in enumerate(new):
+        log.record(doc.uri, doc.text, at + i, at + i, char)
+        doc.apply_change(char, doc.position_at(at + i), doc.position_at(at + i))
+    doc.reparse()
+    return doc, log, at + len(new)
+
+
+@pytest.mark.parametrize(("language", "text", "nth", "expected"), CASES)
+def test_a_rename_is_followed_to_the_same_variable_only(
+    language: str, text: str, nth: int, expected: list[int]
+) -> None:
+    doc, log, cursor = typed_rename(language, text, nth, "result")
+    occurrences = [m.start() for m in re.finditer(r"\btotal\b", text)]
+    shift = len("result") - len("total")
+    wanted = [occurrences[i] + (shift if i > nth else 0) for i in expected]
+    edits = next_edits(doc, log, cursor)
+    assert sorted(e.start for e in edits) == wanted
+    assert all(doc.text[e.start : e.end] == "total" and e.text == "result" for e in edits)
+
+
+def test_the_edits_come_from_the_cursor_on_and_wrap_around() -> None:
+    text = "total = 1\nprint(total)\ntotal += 2\nprint(total)\n"
+    doc, log, _ = typed_rename("python", text, 2, "count")
+    edits = next_edits(doc, log, doc.text.index("count"))
+    assert [doc.position_at(e.start).line for e in edits] == [3, 0, 1]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ("    total = a * b", "    result = a * b", (4, "total", "result")),
+        ("x = total + total", "x = res + res", (4, "total", "res")),  # two accepted on one line
+        ("f(total)\ng(total)", "f(count)\ng(total)", (2, "total", "count")),
+        ("x = total + y", "x = total + z", (12, "y", "z")),
+        ("x = total", "x = total2 + 1", None),  # more than a name changed
+        ("x = total + y", "x = count + z", None),  # two different names
+        ("x = 1", "x = 2", None),  # a number is no name
+        ('s = "total"', 's = "count"', (5, "total", "count")),  # found; locals rule strings out
+        ("", "total = 1", None),
+    ],
+)
+def test_a_rename_is_one_name_replaced_by_another(
+    before: str, after: str, expected: tuple[int, str, str] | None
+) -> None:
+    assert renamed(Hunk("file:///t/a.py", 0, before, after, 0.0, 0.0)) == expected
+
+
+def test_nothing_is_offered_after_typing_new_code_or_in_a_language_without_locals() -> None:
+    doc = Document("file:///t/a.py", "x = 1\n")
+    log = EditLog()
+    log.record(doc.uri, doc.text, 6, 6, "y = x\n")
+    doc.apply_change("y = x\n", doc.position_at(6), doc.position_at(6))
+    doc.reparse()
+    assert next_edits(doc, log, 6) == []
+    text = "local total = 1\nprint(total)\n"
+    lua, lua_log, cursor = typed_rename("lua", text, 0, "sum")
+    assert next_edits(lua, lua_log, cursor) == []

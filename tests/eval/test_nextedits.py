@@ -1,0 +1,67 @@
+"""``eval edits``: a commit that renames a variable, replayed; the symbolic next edits are its other hunks."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from ghostline.cli import build_parser
+from ghostline.commands import fill_eval
+from ghostline.eval import nextedits
+
+BEFORE = """def area(width, height):
+    total = width * height
+
+    print("area")
+
+    return total
+
+
+def other(total):
+    return total
+"""
+
+
+def repo(tmp_path: Path, after: str) -> Path:
+    root = tmp_path / "proj"
+    root.mkdir()
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "T")
+    for text in (BEFORE, after):
+        (root / "shapes.py").write_text(text)
+        git("add", ".")
+        git("commit", "-qm", "change")
+    return root
+
+
+def test_a_rename_commit_is_replayed_and_its_other_hunks_offered(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path,
+        BEFORE.replace("    total = ", "    result = ").replace("return total\n\n", "return result\n\n"),
+    )
+    result = nextedits.run([root])
+    stats = result["repositories"][str(root)]
+    assert (stats["cases"], stats["exact"], stats["shown"], stats["matched"], stats["real"]) == (
+        1,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert stats["precision"] == 1.0 and stats["silence"] == 0.0  # other()'s own `total` is left alone
+    assert result["cases"][0]["rename"] == "total -> result"
+
+
+def test_an_edit_that_is_no_rename_is_no_case(tmp_path: Path) -> None:
+    root = repo(tmp_path, BEFORE.replace("width * height", "width * height * 2").replace('"area"', '"size"'))
+    assert nextedits.run([root])["repositories"][str(root)]["cases"] == 0
+
+
+def test_eval_edits_flags() -> None:
+    args = build_parser().parse_args(fill_eval.rewrite(["eval", "edits", "--repo", "x", "--commits", "9"]))
+    assert (args.command, args.repo, args.commits) == ("eval-edits", ["x"], 9)
