@@ -7,7 +7,8 @@ vim.o.swapfile = false
 vim.o.updatetime = 100
 
 local settings = vim.env.GHOSTLINE_TEST_SETTINGS and vim.json.decode(vim.env.GHOSTLINE_TEST_SETTINGS) or {}
-require('ghostline').setup({ settings = settings })
+local cmd = vim.env.GHOSTLINE_TEST_CMD and vim.json.decode(vim.env.GHOSTLINE_TEST_CMD) or nil
+require('ghostline').setup({ settings = settings, cmd = cmd })
 -- One process group with Neovim, so that the test can stop the server even if Neovim hangs.
 vim.lsp.config('ghostline', { detached = false })
 vim.lsp.enable('ghostline')

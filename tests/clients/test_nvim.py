@@ -799,3 +799,54 @@ def test_busy_machine_shows_ghost_text_without_more_keystrokes(tmp_path: Path) -
         print(f"60 ms budget: {shown['text']!r}; stats {after}")
         assert shown["text"].strip()
         assert after["cut"] > before["cut"] and after["background_ready"] > before["background_ready"], after
+
+
+NEXT_EDIT = """
+local ns = vim.api.nvim_get_namespaces().ghostline_next_edit
+local out = {}
+for _, m in ipairs(ns and vim.api.nvim_buf_get_extmarks(0, ns, 0, -1, { details = true }) or {}) do
+  local d = m[4]
+  out[#out + 1] = { row = m[2], col = m[3], hl = d.hl_group, sign = d.sign_text,
+    text = d.virt_text and d.virt_text[1][1] or vim.NIL }
+end
+return out
+"""
+
+
+def test_a_rename_shows_the_next_edit_and_tab_walks_through_them(tmp_path: Path) -> None:
+    """Rename a variable in Normal mode (``ciw``): its other uses are shown one at a time; <Tab> applies each.
+
+    The real server without a model: next edits after a rename need none.
+    """
+    assert NVIM is not None
+    source = "def area(width, height):\n    total = width * height\n    print(total)\n    return total\n"
+    path = tmp_path / "shapes.py"
+    path.write_text(source)
+    server = [sys.executable, "-m", "ghostline", "serve", "--no-model"]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "server"),
+        "GHOSTLINE_TEST_CMD": json.dumps(server),
+        **{f"XDG_{k}_HOME": str(tmp_path / k.lower()) for k in ("CONFIG", "DATA", "STATE", "CACHE")},
+    }
+    with started(NVIM, tmp_path, [path], env) as nv:
+        attached = "return #vim.lsp.get_clients({ bufnr = 0, name = 'ghostline' })"
+        wait_for(lambda: nv.lua(attached), 30, "the server to attach")
+        nv.send("2G0w")  # on `total` in its definition
+        nv.send("ciwresult<Esc>")
+        shown = wait_for(lambda: nv.lua(NEXT_EDIT), 10, "the next edit to be shown")
+        old = next(m for m in shown if m["hl"])  # the old text, struck through, an arrow in the sign column
+        new = next(m for m in shown if m["text"])  # the new text beside it
+        assert (old["row"], old["col"], old["hl"], old["sign"].strip()) == (2, 10, "GhostlineNextEditOld", "→")
+        assert (new["row"], new["col"], new["text"]) == (2, 15, "result")
+        nv.send("<Tab>")
+        wait_for(lambda: nv.lines()[2] == "    print(result)", 10, "the first next edit to be applied")
+        assert nv.lua("return vim.api.nvim_win_get_cursor(0)") == [3, 10]
+        wait_for(lambda: [m["row"] for m in nv.lua(NEXT_EDIT)][:1] == [3], 10, "the second next edit")
+        nv.send("<Tab>")
+        wait_for(lambda: nv.lines()[3] == "    return result", 10, "the second next edit to be applied")
+        time.sleep(0.5)
+        assert nv.lua(NEXT_EDIT) == [], "nothing is left to rename"
+        nv.send("<Tab>")  # with nothing shown, Tab is Tab again (in Normal mode: jump forward)
+        assert nv.lines() == ["def area(width, height):", "    result = width * height",
+                              "    print(result)", "    return result"]  # fmt: skip

@@ -16,16 +16,21 @@ local group = vim.api.nvim_create_augroup('ghostline', { clear = false })
 local function attach(bufnr, client)
   require('ghostline.status').refresh(client)
   require('ghostline.keymaps').attach(bufnr)
+  vim.api.nvim_clear_autocmds({ group = group, buffer = bufnr })
   if config.native() then
     vim.lsp.inline_completion.enable(config.options.enabled, { bufnr = bufnr })
   else
     require('ghostline.ghost').attach(bufnr, group)
+  end
+  if config.options.next_edits then
+    require('ghostline.nextedit').attach(bufnr, group)
   end
 end
 
 ---@param bufnr integer
 local function detach(bufnr)
   require('ghostline.keymaps').detach(bufnr)
+  require('ghostline.nextedit').detach(bufnr)
   if not config.native() then
     require('ghostline.ghost').detach(bufnr)
   end
@@ -40,6 +45,11 @@ function M.highlight()
     italic = true,
     ctermfg = 244,
     cterm = { italic = true },
+  })
+  vim.api.nvim_set_hl(0, 'GhostlineNextEditOld', {
+    default = true,
+    strikethrough = true,
+    cterm = { strikethrough = true },
   })
 end
 

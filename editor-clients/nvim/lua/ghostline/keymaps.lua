@@ -1,5 +1,5 @@
---- Insert-mode keys: accept all / next word / next line, dismiss. Each acts only while a
---- suggestion is shown and otherwise does what the key normally does.
+--- Insert-mode keys: accept all / next word / next line, dismiss; Normal-mode keys: apply / hide the next
+--- edit. Each acts only while a suggestion (next edit) is shown and otherwise does what the key does.
 local config = require('ghostline.config')
 
 local M = {}
@@ -37,11 +37,28 @@ local function native_accept(lhs)
   end
 end
 
+local NORMAL = {
+  next_edit = { desc = 'Ghostline: apply the next edit', call = 'apply()' },
+  next_edit_dismiss = { desc = 'Ghostline: hide the next edit', call = 'dismiss()' },
+}
+
+--- A Normal-mode key that acts on the next edit shown, or does what it normally does.
+---@param lhs string
+---@param call string
+local function next_edit_key(lhs, call)
+  return function()
+    if require('ghostline.nextedit').visible() then
+      return ('<Cmd>lua require("ghostline.nextedit").%s<CR>'):format(call)
+    end
+    return lhs
+  end
+end
+
 --- Remove the keys this module mapped in a buffer.
 ---@param bufnr integer
 function M.detach(bufnr)
-  for _, lhs in ipairs(mapped[bufnr] or {}) do
-    pcall(vim.keymap.del, 'i', lhs, { buffer = bufnr })
+  for _, key in ipairs(mapped[bufnr] or {}) do
+    pcall(vim.keymap.del, key[1], key[2], { buffer = bufnr })
   end
   mapped[bufnr] = nil
 end
@@ -68,7 +85,20 @@ function M.attach(bufnr)
         silent = true,
         desc = action.desc,
       })
-      keys[#keys + 1] = lhs
+      keys[#keys + 1] = { 'i', lhs }
+    end
+  end
+  for name, action in pairs(config.options.next_edits and NORMAL or {}) do
+    local lhs = config.options.keymaps[name]
+    if lhs then
+      vim.keymap.set('n', lhs, next_edit_key(lhs, action.call), {
+        buffer = bufnr,
+        expr = true,
+        replace_keycodes = true,
+        silent = true,
+        desc = action.desc,
+      })
+      keys[#keys + 1] = { 'n', lhs }
     end
   end
   mapped[bufnr] = keys
