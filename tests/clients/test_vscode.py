@@ -41,6 +41,7 @@ SAMPLE = (
     "    return max(low, min(value, high))\n\n\n"
 )
 TYPED = "def add(a: int, b: int) -> int:\n"
+RENAME = "def area(width, height):\n    total = width * height\n    print(total)\n    return total\n"
 UNDOCUMENTED_LINE = 6  # clamp: the "Generate docstring" action runs there
 CLIENT_ONLY = {"server.command", "server.pythonPath", "server.args", "server.env", "trace.server"}
 
@@ -69,6 +70,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     ws = root / "ws"
     (ws / ".venv" / "bin").mkdir(parents=True)
     (ws / "sample.py").write_text(SAMPLE)
+    (ws / "rename.py").write_text(RENAME)
     # The extension finds the server as .venv/bin/ghostline in the workspace, as in a user's project.
     (ws / ".venv" / "bin" / "ghostline").symlink_to(Path(sys.executable).parent / "ghostline")
     server_env = {
@@ -89,7 +91,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     assert "ghostline.ghostline@" in installed, installed
     try:
         cs.start()
-        results = run_e2e(cs, ws, root)
+        results = run_e2e(cs, ws, root, RENAME_FILE="rename.py")
         yield {**results, "log": ghostline_log(root)}
     finally:
         cs.stop()
@@ -199,6 +201,12 @@ def test_fix_with_ghostline_quick_fix(session: dict[str, Any]) -> None:
     assert session["fixAction"].startswith("Fix with Ghostline"), session.get("quickFixTitles")
     assert session["fixCleared"], "the squiggle stayed after the fix"
     ast.parse(session["afterFix"])
+
+
+def test_a_rename_offers_the_next_edits_and_tab_applies_them(session: dict[str, Any]) -> None:
+    step_ok(session, "nextEdit")
+    assert session["nextEditShown"], "the old name was never struck through"
+    assert session["afterNextEdits"] == RENAME.replace("total", "result"), session["afterNextEdits"]
 
 
 def test_server_log_has_no_errors(session: dict[str, Any]) -> None:

@@ -1,7 +1,8 @@
 /** Ghostline for VS Code: runs `ghostline serve` and wires its completions, actions, commands and status. */
 import * as vscode from 'vscode';
-import { GhostlineClient } from './client';
+import { GhostlineClient, LANGUAGES } from './client';
 import { registerCommands } from './commands';
+import { NextEdits } from './nextedit';
 import { StatusItem } from './status';
 
 let ghost: GhostlineClient | undefined;
@@ -13,6 +14,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output, status);
   registerCommands(context, ghost, output);
   const client = ghost;
+  const nextEdits = new NextEdits(() => client.client, LANGUAGES);
+  context.subscriptions.push(
+    nextEdits,
+    vscode.commands.registerCommand('ghostline.applyNextEdit', () => nextEdits.apply()),
+    vscode.commands.registerCommand('ghostline.dismissNextEdit', () => nextEdits.dismiss()),
+  );
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       void client.onConfigurationChanged(e);

@@ -207,6 +207,33 @@ async function ghostAndAccept(page) {
   await shot(page, '04-accepted');
 }
 
+// Next edits: rename a variable where it is defined; Tab walks through its other uses (ghost text off, so that
+// Tab is the next edit's key, not an inline suggestion's).
+async function nextEdits(page) {
+  const file = path.join(WS, env('RENAME_FILE'));
+  await runCommand(page, 'Ghostline: Toggle inline suggestions');
+  await openFile(page, env('RENAME_FILE'));
+  await page.locator(`${EDITOR} .view-lines`).first().click();
+  await goToLine(page, 2, 5);
+  await page.keyboard.press('Control+Shift+ArrowRight'); // select `total`
+  await page.keyboard.type('result', { delay: 60 });
+  const struck = () => page.evaluate((sel) => [...document.querySelectorAll(`${sel} .view-lines span`)]
+    .some((s) => s.textContent === 'total' && getComputedStyle(s).textDecorationLine.includes('line-through')), EDITOR);
+  const end = Date.now() + 20000;
+  while (!(results.nextEditShown = await struck()) && Date.now() < end) await page.waitForTimeout(250);
+  await shot(page, '11-next-edit');
+  for (let i = 0; i < 2; i++) {
+    await page.keyboard.press('Tab');
+    await page.waitForTimeout(1500); // the next one is asked for once the edit is made
+  }
+  await page.keyboard.press('Control+S');
+  await page.waitForTimeout(1000);
+  results.afterNextEdits = fs.readFileSync(file, 'utf8');
+  log('file after next edits:\n' + results.afterNextEdits);
+  await shot(page, '12-next-edits-applied');
+  await runCommand(page, 'Ghostline: Toggle inline suggestions');
+}
+
 async function statistics(page) {
   await runCommand(page, 'Ghostline: Show statistics');
   const toast = page.locator('.notification-toast', { hasText: 'suggestions shown' }).first();
@@ -380,6 +407,7 @@ async function untrustedThenTrusted(page) {
     await step('stats', () => statistics(page));
     await step('docstring', () => docstringAction(page)).catch((e) => log('docstring:', e.message));
     await step('fix', () => fixAction(page)).catch((e) => log('fix:', e.message));
+    if (env('RENAME_FILE')) await step('nextEdit', () => nextEdits(page)).catch((e) => log('nextEdit:', e.message));
   } catch (e) {
     crashed = true;
     log('ERROR:', e.message.split('\n')[0]);
