@@ -93,3 +93,28 @@ def test_hunks_follow_the_text_and_undo_to_the_original(original: str, steps: li
         for h in reversed(spans):
             undone = undone[: h.start] + h.before + undone[h.end :]
         assert undone == original
+    assert log.original("file:///a.py", text) == (original if log.dropped == 0 else None)
+
+
+START = "def f(x):\n    return x\n\n\nclass A:\n    pass\n"
+
+
+def test_an_edit_above_an_old_hunk_next_to_the_last_one_merges_them_all() -> None:
+    """Found by hypothesis: the last hunk grew over an older hunk's lines; undoing both gave a wrong text."""
+    clock = Clock()
+    log, text = EditLog(clock), START
+    text = edit(log, text, 0, 32, "")  # two hunks apart in time: ":\n    pass\n" ...
+    clock.now += 6
+    text = edit(log, text, 5, 11, "")
+    clock.now += 0.1
+    text = edit(log, text, 0, 0, "\n")  # ... then a line above both, right after the second
+    assert len(log.hunks) == 1
+    assert log.original("file:///a.py", text) == START
+
+
+def test_a_document_whose_hunk_was_let_go_has_no_original() -> None:
+    log, text = EditLog(Clock()), START
+    text = edit(log, text, 0, 3, "x" * 5000)  # too big to keep
+    assert log.original("file:///a.py", text) is None
+    log.forget("file:///a.py")
+    assert log.original("file:///a.py", START) == START

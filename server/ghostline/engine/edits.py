@@ -51,6 +51,8 @@ class EditLog:
         self.hunks: deque[Hunk] = deque(maxlen=MAX_HUNKS)
         self.dropped = 0
         """Hunks let go (too many, too big, or overwritten by an edit that is not theirs)."""
+        self.lost: set[str] = set()
+        """Documents some of whose hunks were let go: their text before the session can no longer be told."""
 
     def record(self, uri: str, text: str, start: int, end: int, new: str, own: bool = False) -> None:
         """Note that ``text[start:end]`` of ``uri`` (the text before the change) becomes ``new``."""
@@ -60,28 +62,67 @@ class EditLog:
             start, end = end, start
         if text[start:end] == new:
             return  # nothing changed
-        last = self.hunks[-1] if self.hunks else None
-        if last is not None and last.uri == uri:
-            overlaps = last.start <= end and start <= last.end
-            if overlaps or (now - last.last_at <= COALESCE_S and _touches(text, last, start, end)):
-                self._shift(uri, text, start, end, new, skip=last)
-                self._extend(last, text, start, end, new, now, own)
-                return
-        self._shift(uri, text, start, end, new)
         lo, hi = _line_bounds(text, start, end)
+        last = self.hunks[-1] if self.hunks else None
+        recent = last is not None and last.uri == uri and now - last.last_at <= COALESCE_S
+        if last is not None and recent and _touches(text, last, start, end):  # typing on beside it: one hunk
+            lo, hi = _line_bounds(text, min(lo, last.start), max(hi, last.end))
+        merged = self._absorb(uri, text, lo, hi)
+        if merged:
+            lo, hi = _line_bounds(
+                text, min(lo, *(h.start for h in merged)), max(hi, *(h.end for h in merged))
+            )
+        before = text[lo:hi]
+        for h in sorted(merged, key=lambda h: h.start, reverse=True):  # the older hunks' lines as they were
+            before = before[: h.start - lo] + h.before + before[h.end - lo :]
         after = text[lo:start] + new + text[end:hi]
-        hunk = Hunk(uri, lo, text[lo:hi], after, now, now, text.count("\n", 0, lo), own)
-        if len(hunk.before) + len(hunk.after) > MAX_HUNK_CHARS:
-            self.dropped += 1
+        for h in merged:
+            self.hunks.remove(h)
+        self._shift(uri, text, start, end, new)
+        if len(before) + len(after) > MAX_HUNK_CHARS:
+            self._lose(uri)
             return
-        self.dropped += len(self.hunks) == self.hunks.maxlen
+        line = text.count("\n", 0, lo)
+        if merged:  # the newest of them goes on, as the newest hunk
+            hunk = merged[-1]
+            hunk.start, hunk.before, hunk.after, hunk.line, hunk.last_at = lo, before, after, line, now
+            hunk.first_at = min(h.first_at for h in merged)
+            hunk.own = own and all(h.own for h in merged)
+        else:
+            hunk = Hunk(uri, lo, before, after, now, now, line, own)
+        if len(self.hunks) == self.hunks.maxlen:
+            self._lose(self.hunks[0].uri)
         self.hunks.append(hunk)
+
+    def _absorb(self, uri: str, text: str, lo: int, hi: int) -> list[Hunk]:
+        """The hunks of ``uri`` on the lines of ``text[lo:hi]`` (and those they reach), oldest first."""
+        found: list[Hunk] = []
+        while True:
+            mine = (h for h in self.hunks if h.uri == uri and h not in found)
+            more = [h for h in mine if h.start <= hi and lo <= h.end]
+            if not more:
+                return [h for h in self.hunks if h in found]
+            found += more
+            lo, hi = _line_bounds(text, min(lo, *(h.start for h in more)), max(hi, *(h.end for h in more)))
 
     def forget(self, uri: str) -> None:
         """Drop a document's hunks (it was replaced wholesale or deleted)."""
         kept = [h for h in self.hunks if h.uri != uri]
         self.hunks.clear()
         self.hunks.extend(kept)
+        self.lost.discard(uri)
+
+    def original(self, uri: str, text: str) -> str | None:
+        """``uri``'s text before the hunks kept (``text`` is the text now), or None when some were let go."""
+        if uri in self.lost:
+            return None
+        for hunk in sorted((h for h in self.hunks if h.uri == uri), key=lambda h: h.start, reverse=True):
+            text = text[: hunk.start] + hunk.before + text[hunk.end :]
+        return text
+
+    def _lose(self, uri: str) -> None:
+        self.dropped += 1
+        self.lost.add(uri)
 
     def recent(self, count: int, exclude: Hunk | None = None) -> list[Hunk]:
         """The last ``count`` hunks that change more than whitespace, oldest first."""
@@ -115,21 +156,7 @@ class EditLog:
                 stale.append(h)
         for h in stale:
             self.hunks.remove(h)
-        self.dropped += len(stale)
-
-    def _extend(self, hunk: Hunk, text: str, start: int, end: int, new: str, now: float, own: bool) -> None:
-        """Grow ``hunk`` (its lines as they are in ``text``) to take in one more edit."""
-        lo, hi = _line_bounds(text, min(start, hunk.start), max(end, hunk.end))
-        before = text[lo : hunk.start] + hunk.before + text[hunk.end : hi]
-        after = text[lo:start] + new + text[end:hi]
-        if len(before) + len(after) > MAX_HUNK_CHARS:
-            self.hunks.remove(hunk)
-            self.dropped += 1
-            return
-        if lo < hunk.start:
-            hunk.line = text.count("\n", 0, lo)
-        hunk.start, hunk.before, hunk.after, hunk.last_at = lo, before, after, now
-        hunk.own = hunk.own and own
+            self._lose(h.uri)
 
 
 def unified(hunk: Hunk, path: str, max_lines: int = 12) -> str:
