@@ -95,5 +95,11 @@ async def test_no_next_edit_without_a_rename_and_bad_params_get_an_error(client:
     assert plain(await request(client, "ghostline/nextEdit", params)) == {"edits": []}
     unknown = {"textDocument": {"uri": "file:///nowhere.py"}, "position": {"line": 0, "character": 0}}
     assert plain(await request(client, "ghostline/nextEdit", unknown)) == {"edits": []}
+    for bad in ({"textDocument": {"uri": uri}}, None, [1, 2], {"textDocument": uri, "position": [0, 0]}):
+        with pytest.raises(Exception, match="position"):
+            await request(client, "ghostline/nextEdit", bad)
+    far = {"textDocument": {"uri": uri}, "position": {"line": 10**6, "character": 10**6}}
+    assert plain(await request(client, "textDocument/copilotInlineEdit", far)) == {"edits": []}
+    negative = {"textDocument": {"uri": uri}, "position": {"line": -1, "character": 0}}
     with pytest.raises(Exception, match="position"):
-        await request(client, "ghostline/nextEdit", {"textDocument": {"uri": uri}})
+        await request(client, "ghostline/nextEdit", negative)

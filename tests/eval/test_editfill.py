@@ -1,4 +1,4 @@
-"""``eval editfill``: a git history replayed hunk by hunk, the later lines typed with the earlier edits shown."""
+"""``eval editfill``: a git history replayed hunk by hunk, later lines typed with the earlier edits shown."""
 
 from __future__ import annotations
 

@@ -12,6 +12,8 @@ from ghostline.syntax import locals as scopes
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 _TOKEN = re.compile(r"[A-Za-z0-9_$]+|\s+|.", re.DOTALL)
 MAX_EDITS = 200
+MAX_CHARS = 1_000_000
+"""Documents longer than this get no next edits (the scope query walks the whole tree on the event loop)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ def rename_edits(doc: Document, hunk: Hunk, cursor: int) -> list[NextEdit]:
     """
     found = renamed(hunk)
     if found is None or doc.syntax is None or doc.language is None or doc.parsing:
+        return []
+    if len(doc.text) > MAX_CHARS:
         return []
     at, old, new = found
     if doc.text[at : at + len(new)] != new:
