@@ -103,3 +103,14 @@ async def test_no_next_edit_without_a_rename_and_bad_params_get_an_error(client:
     negative = {"textDocument": {"uri": uri}, "position": {"line": -1, "character": 0}}
     with pytest.raises(Exception, match="position"):
         await request(client, "ghostline/nextEdit", negative)
+
+
+async def test_a_parameter_removed_offers_the_calls_without_its_argument(client: LanguageClient) -> None:
+    uri = f"file:///project/signature_{client.profile}.py"  # type: ignore[attr-defined]
+    text = "def area(width, height, scale):\n    return width * height\n\n\nprint(area(2, 3, 10))\n"
+    open_doc(client, uri, text, "python")
+    change(client, uri, 2, (0, 22), (0, 29), "")  # ", scale" deleted
+    params = {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 22}}
+    (edit,) = plain(await request(client, "ghostline/nextEdit", params))["edits"]
+    assert edit["range"] == {"start": {"line": 4, "character": 15}, "end": {"line": 4, "character": 19}}
+    assert edit["text"] == "" and edit["reason"] == "removed parameter scale"

@@ -112,3 +112,62 @@ def test_nothing_is_offered_after_typing_new_code_or_in_a_language_without_local
     text = "local total = 1\nprint(total)\n"
     lua, lua_log, cursor = typed_rename("lua", text, 0, "sum")
     assert next_edits(lua, lua_log, cursor) == []
+
+
+SIGNATURES = [
+    (  # a parameter removed: its argument goes, positional or by name; a call with a splat is left alone
+        "a.py",
+        "def area(width, height, scale):\n    return width\n\nprint(area(1, 2, 3))\nx = area(w, h, scale=4)\n"
+        "area(*dims)\n",
+        ("height, scale", "height"),
+        "def area(width, height):\n    return width\n\nprint(area(1, 2))\nx = area(w, h)\narea(*dims)\n",
+    ),
+    (  # a parameter added: its name is passed where it goes
+        "a.py",
+        "def area(width, height):\n    return width\n\nprint(area(1, 2))\n",
+        ("width, height", "width, depth, height"),
+        "def area(width, depth, height):\n    return width\n\nprint(area(1, depth, 2))\n",
+    ),
+    (  # one with a default: the calls still work, nothing to do
+        "a.py",
+        "def area(width):\n    return width\n\narea(1)\n",
+        ("(width)", "(width, scale=1)"),
+        "def area(width, scale=1):\n    return width\n\narea(1)\n",
+    ),
+    (  # a method: member calls only, without `self`; a plain call of that name is another function
+        "a.py",
+        "class A:\n    def area(self, width, height):\n        return 1\n\nA().area(1, 2)\narea(1, 2)\n",
+        ("self, width, height", "self, height"),
+        "class A:\n    def area(self, height):\n        return 1\n\nA().area(2)\narea(1, 2)\n",
+    ),
+    (
+        "a.ts",
+        "function area(width: number, height: number) { return 1; }\narea(1, 2);\nobj.area(3, 4);\n",
+        ("width: number, ", ""),
+        "function area(height: number) { return 1; }\narea(2);\nobj.area(3, 4);\n",
+    ),
+    (
+        "a.js",
+        "function area(width) { return 1; }\narea(1);\narea();\n",
+        ("(width)", "(width, height)"),
+        "function area(width, height) { return 1; }\narea(1, height);\narea();\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "change", "expected"), SIGNATURES)
+def test_a_parameter_added_or_removed_brings_the_calls_in_line(
+    name: str, text: str, change: tuple[str, str], expected: str
+) -> None:
+    doc = Document(f"file:///t/{name}", text)
+    log = EditLog()
+    old, new = change
+    at = text.index(old)
+    log.record(doc.uri, doc.text, at, at + len(old), new)
+    doc.apply_change(new, doc.position_at(at), doc.position_at(at + len(old)))
+    doc.reparse()
+    edits = next_edits(doc, log, at)
+    result = doc.text
+    for e in sorted(edits, key=lambda e: -e.start):
+        result = result[: e.start] + e.text + result[e.end :]
+    assert result == expected
