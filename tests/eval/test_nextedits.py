@@ -45,7 +45,7 @@ def test_a_rename_commit_is_replayed_and_its_other_hunks_offered(tmp_path: Path)
         BEFORE.replace("    total = ", "    result = ").replace("return total\n\n", "return result\n\n"),
     )
     result = nextedits.run([root])
-    stats = result["repositories"][str(root)]
+    stats = result["repositories"][f"{root} (rename)"]
     assert (stats["cases"], stats["exact"], stats["shown"], stats["matched"], stats["real"]) == (
         1,
         1,
@@ -54,12 +54,12 @@ def test_a_rename_commit_is_replayed_and_its_other_hunks_offered(tmp_path: Path)
         1,
     )
     assert stats["precision"] == 1.0 and stats["silence"] == 0.0  # other()'s own `total` is left alone
-    assert result["cases"][0]["rename"] == "total -> result"
+    assert result["cases"][0]["change"] == "total -> result"
 
 
 def test_an_edit_that_is_no_rename_is_no_case(tmp_path: Path) -> None:
     root = repo(tmp_path, BEFORE.replace("width * height", "width * height * 2").replace('"area"', '"size"'))
-    assert nextedits.run([root])["repositories"][str(root)]["cases"] == 0
+    assert all(s["cases"] == 0 for s in nextedits.run([root])["repositories"].values())
 
 
 def test_eval_edits_flags() -> None:
