@@ -118,3 +118,16 @@ def test_a_document_whose_hunk_was_let_go_has_no_original() -> None:
     assert log.original("file:///a.py", text) is None
     log.forget("file:///a.py")
     assert log.original("file:///a.py", START) == START
+
+
+def test_an_edit_ghostline_offered_is_marked_as_its_own_when_made() -> None:
+    clock = Clock()
+    log, text = EditLog(clock), START
+    text = edit(log, text, 4, 5, "g")  # the user's
+    log.expect("file:///a.py", 30, 35, "B")  # offered by Ghostline (a next edit)
+    clock.now += 10
+    text = edit(log, text, 30, 35, "B")
+    assert [h.own for h in log.hunks] == [False, True]
+    clock.now += 10
+    text = edit(log, text, 30, 31, "C")  # the same edit again is the user's
+    assert log.hunks[-1].own is False

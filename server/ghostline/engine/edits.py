@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 COALESCE_S = 5.0
 """Edits on the same or an adjacent line within this many seconds are one hunk."""
 MAX_HUNKS = 32
+EXPECTED = 64
+"""Edits Ghostline offered (next edits) that are remembered, to tell them from the user's when applied."""
 MAX_HUNK_CHARS = 4_000
 """A hunk that grows past this (a paste, a reformat) is no longer kept: it tells the model little."""
 _ids = itertools.count(1)
@@ -51,15 +53,22 @@ class EditLog:
         self.hunks: deque[Hunk] = deque(maxlen=MAX_HUNKS)
         self.dropped = 0
         """Hunks let go (too many, too big, or overwritten by an edit that is not theirs)."""
+        self._expected: deque[tuple[str, int, int, str]] = deque(maxlen=EXPECTED)
         self.lost: set[str] = set()
         """Documents some of whose hunks were let go: their text before the session can no longer be told."""
 
     def record(self, uri: str, text: str, start: int, end: int, new: str, own: bool = False) -> None:
-        """Note that ``text[start:end]`` of ``uri`` (the text before the change) becomes ``new``."""
+        """Note that ``text[start:end]`` of ``uri`` (the text before the change) becomes ``new``.
+
+        ``own``: Ghostline made the edit; so is one that ``expect`` announced.
+        """
         now = float(self._clock())  # type: ignore[operator]
         start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
         if start > end:
             start, end = end, start
+        if (uri, start, end, new) in self._expected:
+            self._expected.remove((uri, start, end, new))
+            own = True
         if text[start:end] == new:
             return  # nothing changed
         lo, hi = _line_bounds(text, start, end)
@@ -104,6 +113,11 @@ class EditLog:
                 return [h for h in self.hunks if h in found]
             found += more
             lo, hi = _line_bounds(text, min(lo, *(h.start for h in more)), max(hi, *(h.end for h in more)))
+
+    def expect(self, uri: str, start: int, end: int, new: str) -> None:
+        """Ghostline offered this edit: if the client makes it next, it is Ghostline's, not the user's."""
+        if (uri, start, end, new) not in self._expected:
+            self._expected.append((uri, start, end, new))
 
     def forget(self, uri: str) -> None:
         """Drop a document's hunks (it was replaced wholesale or deleted)."""

@@ -44,6 +44,7 @@ def answer(ls: GhostlineServer, params: Any, most: int) -> list[dict[str, Any]]:
     where = {"uri": uri, "version": doc.version}
     out = []
     for edit in found:
+        ls.edits.expect(uri, edit.start, edit.end, edit.text)
         rng = range_of(doc, edit.start, edit.end)
         as_json = {"start": _pos(rng.start), "end": _pos(rng.end)}
         out.append({"range": as_json, "text": edit.text, "textDocument": where, "reason": edit.why})
