@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from ghostline.cli import build_parser
@@ -12,6 +11,7 @@ from ghostline.engine.edits import unified
 from ghostline.eval import editfill, fill, history
 from ghostline.model.fake import FakeBackend
 from ghostline.model.fim import by_name
+from tests.eval.gitrepo import git_repo
 
 BEFORE = """import os
 
@@ -47,21 +47,10 @@ def main():
 
 def repo(tmp_path: Path) -> Path:
     """A repository of two commits: the second changes ``app.py`` in four places."""
-    root = tmp_path / "proj"
-    root.mkdir()
-
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
-
-    git("init", "-q")
-    git("config", "user.email", "t@example.com")
-    git("config", "user.name", "T")
-    for text in (BEFORE, AFTER):
-        (root / "app.py").write_text(text)
-        (root / "notes.txt").write_text(text)  # not code: never a task
-        git("add", ".")
-        git("commit", "-qm", "change")
-    return root
+    versions = [
+        {"app.py": text, "notes.txt": text} for text in (BEFORE, AFTER)
+    ]  # notes.txt: no code, no task
+    return git_repo(tmp_path / "proj", versions)
 
 
 def test_the_hunks_of_a_commit_rebuild_the_file(tmp_path: Path) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from ghostline.cli import build_parser
 from ghostline.commands import fill_eval
 from ghostline.eval import nextedits
+from tests.eval.gitrepo import git_repo
 
 BEFORE = """def area(width, height):
     total = width * height
@@ -23,20 +23,7 @@ def other(total):
 
 
 def repo(tmp_path: Path, after: str) -> Path:
-    root = tmp_path / "proj"
-    root.mkdir()
-
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
-
-    git("init", "-q")
-    git("config", "user.email", "t@example.com")
-    git("config", "user.name", "T")
-    for text in (BEFORE, after):
-        (root / "shapes.py").write_text(text)
-        git("add", ".")
-        git("commit", "-qm", "change")
-    return root
+    return git_repo(tmp_path / "proj", [{"shapes.py": BEFORE}, {"shapes.py": after}])
 
 
 def test_a_rename_commit_is_replayed_and_its_other_hunks_offered(tmp_path: Path) -> None:
