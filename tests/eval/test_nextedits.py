@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ghostline.cli import build_parser
 from ghostline.commands import fill_eval
-from ghostline.eval import nextedits
+from ghostline.eval import modeledits, nextedits
+from ghostline.model.fake import FakeBackend
 from tests.eval.gitrepo import git_repo
 
 BEFORE = """def area(width, height):
@@ -52,3 +53,18 @@ def test_an_edit_that_is_no_rename_is_no_case(tmp_path: Path) -> None:
 def test_eval_edits_flags() -> None:
     args = build_parser().parse_args(fill_eval.rewrite(["eval", "edits", "--repo", "x", "--commits", "9"]))
     assert (args.command, args.repo, args.commits) == ("eval-edits", ["x"], 9)
+
+
+def test_the_model_engine_is_scored_against_the_commits_later_hunk(tmp_path: Path) -> None:
+    after = BEFORE.replace("width * height\n", "width * height * 2\n").replace(
+        "return total\n", "return total * 2\n"
+    )
+    root = repo(tmp_path, after)
+
+    def answer(prompt: str) -> str:  # the model rewrites the window with the commit's second hunk made
+        window = prompt.split("```python\n", 1)[1].split("\n```", 1)[0]
+        return window.replace("    return total\n\n", "    return total * 2\n\n", 1) + "\n```"
+
+    result = modeledits.run(FakeBackend(answer), [root], limit=5)
+    assert result["summary"]["ghostline"]["exact"] == 1 and result["summary"]["raw"]["exact"] == 1
+    assert result["summary"]["ghostline"]["precision"] == 1.0

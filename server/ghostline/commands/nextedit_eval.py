@@ -15,6 +15,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--repo", action="append", metavar="PATH", help="git repository (repeatable; default: this folder)"
     )
     p.add_argument("--commits", type=int, default=400, help="newest commits replayed (default 400)")
+    p.add_argument(
+        "--engine", choices=("symbolic", "model"), default="symbolic", help="symbolic (default) or model"
+    )
+    p.add_argument(
+        "--model", default=None, help="with --engine model: preset, .gguf path or hf:OWNER/REPO/FILE"
+    )
+    p.add_argument("--limit", type=int, default=20, help="with --engine model: changes per repository")
     p.add_argument("--json", action="store_true", help="print the result object as JSON")
 
 
@@ -24,9 +31,40 @@ def run(args: argparse.Namespace) -> int:
     from ghostline.eval import nextedits
 
     repos = [Path(r) for r in args.repo or ["."]]
+    if args.engine == "model":
+        return _model(args, repos)
     with ProgressBar("eval edits", unit="case") as bar:
         result = nextedits.run(repos, args.commits, bar.update)
     print(json.dumps(result, indent=2) if args.json else table(result))
+    return 0
+
+
+def _model(args: argparse.Namespace, repos: list[Path]) -> int:
+    """The model engine, Ghostline's checks on and off, on the newest changes of each repository."""
+    import dataclasses
+
+    from ghostline import config
+    from ghostline.commands.progress import ProgressBar
+    from ghostline.eval import modeledits
+    from ghostline.model import loader
+    from ghostline.model.errors import ModelError
+
+    settings = config.Settings().model
+    try:
+        backend = loader.load(dataclasses.replace(settings, name=args.model or settings.name))
+    except ModelError as exc:
+        print(f"ghostline eval edits: {exc}")
+        return 1
+    try:
+        with ProgressBar("eval edits (model)", unit="case") as bar:
+            result = modeledits.run(backend, repos, args.limit, args.commits, bar.update)
+    finally:
+        backend.close()
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    for variant, s in result["summary"].items():
+        print(f"{variant}: {s}")
     return 0
 
 

@@ -46,7 +46,7 @@ def cases(repo: Path, commits: int = 400) -> list[Case]:
         if name is not None:
             found.append(Case(change, "rename", name[1], name[2]))
             continue
-        doc, log = _after_first(change)
+        doc, log = after_first(change)
         signature = signature_change(doc, log.hunks[-1]) if log.hunks else None
         if signature is not None:
             found.append(Case(change, "signature", signature.function))
@@ -73,7 +73,7 @@ def truth(case: Case) -> set[tuple[int, Any]]:
 
 def replay(case: Case) -> tuple[list[tuple[int, Any]], float]:
     """The next edits Ghostline offers after the first hunk, in ``truth``'s terms, and the time they took."""
-    doc, log = _after_first(case.change)
+    doc, log = after_first(case.change)
     cursor = log.hunks[-1].end if log.hunks else 0
     began = time.perf_counter()
     edits = next_edits(doc, log, cursor)
@@ -91,7 +91,7 @@ def replay(case: Case) -> tuple[list[tuple[int, Any]], float]:
     return found, took
 
 
-def _after_first(change: Change) -> tuple[Document, EditLog]:
+def after_first(change: Change) -> tuple[Document, EditLog]:
     """The file with the commit's first hunk made as a user makes an edit, and the log that recorded it."""
     hunk = change.hunks[0]
     doc = Document(f"file:///replay/{change.path}", change.before, language_id=change.language)
