@@ -35,12 +35,14 @@ def signature_change(doc: Document, hunk: Hunk) -> Change | None:
     """
     if doc.syntax is None or doc.language is None or doc.parsing or len(doc.text) > MAX_CHARS:
         return None
+    start = doc.byte_at(hunk.start)
+    new = calls.signature_at(doc.language, doc.syntax.root, start, doc.byte_at(hunk.end))
+    if new is None:
+        return None  # not on a parameter list: the old text need not be parsed
     before = doc.text[: hunk.start] + hunk.before + doc.text[hunk.end :]
     old_root = parse(doc.language, before.encode("utf-8")).root_node
-    start = len(doc.text[: hunk.start].encode("utf-8"))
     old = calls.signature_at(doc.language, old_root, start, start + len(hunk.before.encode("utf-8")))
-    new = calls.signature_at(doc.language, doc.syntax.root, start, start + len(hunk.after.encode("utf-8")))
-    if old is None or new is None or old[0] != new[0]:
+    if old is None or old[0] != new[0]:
         return None
     (name, was, method), (_, now, _) = old, new
     change = _one_difference(was, now)
