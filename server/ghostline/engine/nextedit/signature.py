@@ -8,7 +8,6 @@ from ghostline.engine.document import Document
 from ghostline.engine.edits import Hunk
 from ghostline.engine.nextedit.rename import MAX_CHARS, MAX_EDITS, NextEdit
 from ghostline.syntax import calls
-from ghostline.syntax.tree import parse
 
 SELF = frozenset({"self", "cls"})
 
@@ -39,9 +38,13 @@ def signature_change(doc: Document, hunk: Hunk) -> Change | None:
     new = calls.signature_at(doc.language, doc.syntax.root, start, doc.byte_at(hunk.end))
     if new is None:
         return None  # not on a parameter list: the old text need not be parsed
-    before = doc.text[: hunk.start] + hunk.before + doc.text[hunk.end :]
-    old_root = parse(doc.language, before.encode("utf-8")).root_node
-    old = calls.signature_at(doc.language, old_root, start, start + len(hunk.before.encode("utf-8")))
+    earlier = doc.snapshot()  # the text before the hunk, parsed incrementally from a copy of the tree
+    earlier.apply_change(hunk.before, earlier.position_at(hunk.start), earlier.position_at(hunk.end))
+    earlier.reparse()
+    if earlier.syntax is None:
+        return None
+    end = earlier.byte_at(hunk.start + len(hunk.before))
+    old = calls.signature_at(doc.language, earlier.syntax.root, start, end)
     if old is None or old[0] != new[0]:
         return None
     (name, was, method), (_, now, _) = old, new
