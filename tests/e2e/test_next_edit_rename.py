@@ -114,3 +114,21 @@ async def test_a_parameter_removed_offers_the_calls_without_its_argument(client:
     (edit,) = plain(await request(client, "ghostline/nextEdit", params))["edits"]
     assert edit["range"] == {"start": {"line": 4, "character": 15}, "end": {"line": 4, "character": 19}}
     assert edit["text"] == "" and edit["reason"] == "removed parameter scale"
+
+
+async def test_the_calls_in_other_open_documents_come_after_this_ones(client: LanguageClient) -> None:
+    profile = client.profile  # type: ignore[attr-defined]
+    lib, app = f"file:///project/lib_{profile}.py", f"file:///project/app_{profile}.py"
+    open_doc(client, app, f"from lib_{profile} import area\n\nprint(area(1, 2))\n", "python")
+    open_doc(
+        client, lib, "def area(width, height):\n    return width * height\n\n\nx = area(3, 4)\n", "python"
+    )
+    change(client, lib, 2, (0, 9), (0, 16), "")  # "width, " deleted
+    params = {"textDocument": {"uri": lib}, "position": {"line": 0, "character": 9}}
+    edits = plain(await request(client, "ghostline/nextEdit", params))["edits"]
+    got = [
+        (e["textDocument"]["uri"], e["range"]["start"]["line"], e["range"]["start"]["character"])
+        for e in edits
+    ]
+    assert got == [(lib, 4, 9), (app, 2, 11)]
+    assert edits[1]["textDocument"]["version"] == 1 and all(e["text"] == "" for e in edits)

@@ -76,7 +76,7 @@ export class NextEdits implements vscode.Disposable {
     } catch {
       return;
     }
-    const edit = edits[0];
+    const edit = edits.find((e) => e.textDocument.uri === params.textDocument.uri); // this document's first
     if (asked !== this.asked || editor.document.version !== version || !edit || edit.textDocument.version !== version) {
       return;
     }

@@ -40,13 +40,16 @@ def answer(ls: GhostlineServer, params: Any, most: int) -> list[dict[str, Any]]:
     doc = ls.document(uri)
     if doc is None:
         return []
-    found = next_edits(doc, ls.edits, offset_of(doc, position))[:most]
-    where = {"uri": uri, "version": doc.version}
+    found = next_edits(doc, ls.edits, offset_of(doc, position), ls.others(doc))[:most]
     out = []
     for edit in found:
-        ls.edits.expect(uri, edit.start, edit.end, edit.text)
-        rng = range_of(doc, edit.start, edit.end)
+        target = ls.document(edit.uri) if edit.uri else doc
+        if target is None:
+            continue
+        ls.edits.expect(target.uri, edit.start, edit.end, edit.text)
+        rng = range_of(target, edit.start, edit.end)
         as_json = {"start": _pos(rng.start), "end": _pos(rng.end)}
+        where = {"uri": target.uri, "version": target.version}
         out.append({"range": as_json, "text": edit.text, "textDocument": where, "reason": edit.why})
     return out
 

@@ -87,7 +87,13 @@ function M.request(bufnr)
     if err or insert or not api.nvim_buf_is_valid(bufnr) then
       return
     end
-    local edit = result and result.edits and result.edits[1]
+    local uri, edit = vim.uri_from_bufnr(bufnr), nil
+    for _, e in ipairs(result and result.edits or {}) do
+      if e.textDocument and e.textDocument.uri == uri then
+        edit = e -- this buffer's first (the others are other open files')
+        break
+      end
+    end
     local current = vim.lsp.util.buf_versions[bufnr]
     if edit and edit.textDocument and edit.textDocument.version == current then
       show(bufnr, client, edit)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ghostline.engine.document import Document
 from ghostline.engine.edits import EditLog, Hunk
 from ghostline.engine.nextedit.rename import NextEdit, rename_edits, renamed
@@ -11,16 +13,17 @@ STREAK = 8
 """Hunks looked back through for where a rename being walked through began."""
 
 
-def next_edits(doc: Document, log: EditLog, cursor: int) -> list[NextEdit]:
+def next_edits(doc: Document, log: EditLog, cursor: int, others: Sequence[Document] = ()) -> list[NextEdit]:
     """The next edits in ``doc`` after its last hunk, or [].
 
     A rename's other occurrences; else, when a parameter was added to or removed from a definition, the
-    calls to it (the argument removed, or the new parameter's name passed where it goes).
+    calls to it (the argument removed, or the new parameter's name passed where it goes), in ``doc`` and
+    then in the ``others`` (the other open documents; such an edit names its document).
     """
     hunks = [h for h in reversed(log.hunks) if h.uri == doc.uri][:STREAK]
     if not hunks:
         return []
-    return rename_edits(doc, _origin(hunks), cursor) or call_edits(doc, hunks[0], cursor)
+    return rename_edits(doc, _origin(hunks), cursor) or call_edits(doc, hunks[0], cursor, others)
 
 
 def _origin(hunks: list[Hunk]) -> Hunk:

@@ -24,6 +24,8 @@ class NextEdit:
     end: int
     text: str
     why: str
+    uri: str = ""
+    """The document to edit when it is another open one ("": the document asked about)."""
 
 
 def renamed(hunk: Hunk) -> tuple[int, str, str] | None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 
+from ghostline.engine.completion.project import imported
 from ghostline.engine.document import Document
 from ghostline.engine.edits import Hunk
 from ghostline.engine.nextedit.rename import MAX_CHARS, MAX_EDITS, NextEdit
@@ -59,13 +62,33 @@ def signature_change(doc: Document, hunk: Hunk) -> Change | None:
     return Change(name, index, kind, param, method, bound)
 
 
-def call_edits(doc: Document, hunk: Hunk, cursor: int) -> list[NextEdit]:
-    """The edits that bring the document's calls of the function in line with its new parameter list."""
+def call_edits(doc: Document, hunk: Hunk, cursor: int, others: Sequence[Document] = ()) -> list[NextEdit]:
+    """The edits that bring the calls of the function in line with its new parameter list.
+
+    The document's own calls come first (nearest after the cursor first), then those of the other open
+    documents in the same language that import this one, each edit naming its document.
+    """
     change = signature_change(doc, hunk)
     if change is None or doc.syntax is None:
         return []
     if change.kind == "added" and change.parameter.default:
         return []  # the calls still work as they are
+    edits = _calls(doc, change)
+    after = [e for e in edits if e.start >= cursor]
+    edits = after + [e for e in edits if e.start < cursor]
+    stem = PurePosixPath(doc.uri).stem
+    for other in others:
+        usable = other.syntax is not None and not other.parsing and len(other.text) <= MAX_CHARS
+        same = other.uri != doc.uri and other.language == doc.language
+        if usable and same and change.function in other.text and stem in imported(other.text):
+            edits += [replace(e, uri=other.uri) for e in _calls(other, change)]
+    return edits[:MAX_EDITS]
+
+
+def _calls(doc: Document, change: Change) -> list[NextEdit]:
+    """The edits of ``doc``'s calls of the changed function, in document order."""
+    if doc.syntax is None:
+        return []
     edits = []
     for call in calls.calls_to(doc.syntax.root, change.function):
         if call.member != change.method and not (change.method and doc.language == "java"):
@@ -74,9 +97,7 @@ def call_edits(doc: Document, hunk: Hunk, cursor: int) -> list[NextEdit]:
         edit = _edit(doc, call, index, change.kind, change.parameter.name)
         if edit is not None:
             edits.append(edit)
-    edits = edits[:MAX_EDITS]
-    after = [e for e in edits if e.start >= cursor]
-    return after + [e for e in edits if e.start < cursor]
+    return edits
 
 
 def _one_difference(was: list[calls.Parameter], now: list[calls.Parameter]) -> tuple[int, str] | None:
