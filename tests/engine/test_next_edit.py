@@ -33,6 +33,26 @@ TYPESCRIPT = """function area(width: number, height: number): number {
   return total + shape.total;
 }
 """
+C = """int area(int width, int *height) {
+    int total = width * *height;
+    s.total = total;
+    p->total = total;
+    return total;
+}
+"""
+CPP = """int sum(const std::vector<int> &items) {
+    int total = 0;
+    for (int item : items) { total += item; }
+    auto add = [](int total) { return total + 1; };
+    return total;
+}
+"""
+LUA = """local function area(width, height)
+  local total = width * height
+  s.total = total
+  return total
+end
+"""
 PYTHON_SHADOW = """def outer(total):
     def inner(total):
         return total
@@ -43,7 +63,10 @@ CASES = [
     ("go", GO, 0, [2, 3]),
     ("java", JAVA, 0, [2, 3]),
     ("typescript", TYPESCRIPT, 0, [1, 2]),  # shorthand `{ total }` uses the variable; `shape.total` does not
-    ("python", PYTHON_SHADOW, 0, [3, 4]),  # inner's own parameter and its use are another variable
+    ("python", PYTHON_SHADOW, 0, [3, 4]),
+    ("c", C, 0, [2, 4, 5]),  # `s.total`, `p->total` are fields
+    ("cpp", CPP, 0, [1, 4]),  # the lambda's own parameter and its use are another variable
+    ("lua", LUA, 0, [2, 3]),  # inner's own parameter and its use are another variable
     ("python", PYTHON_SHADOW, 1, [2]),
 ]
 
@@ -109,9 +132,9 @@ def test_nothing_is_offered_after_typing_new_code_or_in_a_language_without_local
     doc.apply_change("y = x\n", doc.position_at(6), doc.position_at(6))
     doc.reparse()
     assert next_edits(doc, log, 6) == []
-    text = "local total = 1\nprint(total)\n"
-    lua, lua_log, cursor = typed_rename("lua", text, 0, "sum")
-    assert next_edits(lua, lua_log, cursor) == []
+    text = "total=1\necho $total\n"
+    bash, bash_log, cursor = typed_rename("bash", text, 0, "sum")
+    assert next_edits(bash, bash_log, cursor) == []
 
 
 SIGNATURES = [
