@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import time
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from ghostline.config import CompletionSettings
 from ghostline.engine.completion.context import ContextBuilder
 from ghostline.engine.document import Document
 from ghostline.engine.edits import EditLog
-from ghostline.eval.fill import FillTask, Log, engine_fill, raw_fill, raw_window, summarize
+from ghostline.eval.fill import FillTask, Log, engine_fill, raw_answer, summarize
 from ghostline.eval.history import Change, Hunk, changes
 from ghostline.model.backend import Backend
 
@@ -96,11 +96,8 @@ def run(
     total, done, exact = len(order) * len(variants), 0, dict.fromkeys(variants, 0)
     for task in order:
         for variant in variants:
-            record = log.get(variant, task.fill.task_id)
-            if record is None:
-                start = time.perf_counter()
-                answer = _solve(backend, settings, variant, task, raw_tokens)
-                record = log.add(variant, task.fill, answer, time.perf_counter() - start)
+            solve = functools.partial(_solve, backend, settings, variant, task, raw_tokens)
+            record = log.answer(variant, task.fill, solve)
             done += 1
             exact[variant] += record["exact"]
             if progress is not None:
@@ -127,7 +124,7 @@ def _solve(
 ) -> str:
     text, offset = task.fill.gapped()
     if variant == "raw":
-        return raw_fill(backend, *raw_window(text, offset, raw_tokens))
+        return raw_answer(backend, text, offset, raw_tokens)
     builder = ContextBuilder()
     builder.root = str(Path(task.fill.root).resolve())
     shown = EDITS_SHOWN if variant == "edits" else 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,6 +101,11 @@ def raw_fill(backend: Backend, prefix: str, suffix: str) -> str:
     return text.split("\n", 1)[0]
 
 
+def raw_answer(backend: Backend, text: str, offset: int, tokens: int) -> str:
+    """The raw model's first line at ``offset`` of ``text``, in the window ``raw_window`` cuts."""
+    return raw_fill(backend, *raw_window(text, offset, tokens))
+
+
 def score(answer: str, target: str) -> dict[str, Any]:
     """Exact match with indentation (trailing blanks ignored), exact code (both ends), edit similarity.
 
@@ -135,6 +140,15 @@ class Log:
     def get(self, variant: str, task_id: str) -> dict[str, Any] | None:
         """The logged record, if any."""
         return self.done.get((variant, task_id))
+
+    def answer(self, variant: str, task: FillTask, solve: Callable[[], str]) -> dict[str, Any]:
+        """The logged record of ``variant`` on ``task``, else ``solve()``'s answer timed, scored, logged."""
+        record = self.get(variant, task.task_id)
+        if record is None:
+            start = time.perf_counter()
+            answer = solve()
+            record = self.add(variant, task, answer, time.perf_counter() - start)
+        return record
 
     def add(self, variant: str, task: FillTask, answer: str, seconds: float) -> dict[str, Any]:
         """Score ``answer``, append the record and return it."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import math
 import statistics
 import time
 from collections.abc import Callable
@@ -13,7 +12,7 @@ from typing import Any
 from ghostline.engine.nextedit import model
 from ghostline.engine.nextedit.rename import NextEdit
 from ghostline.eval.history import Change, changes
-from ghostline.eval.nextedits import LANGUAGES, after_first
+from ghostline.eval.nextedits import LANGUAGES, after_first, latency
 from ghostline.model.backend import Backend
 
 Progress = Callable[[int, int, str], None]
@@ -89,6 +88,5 @@ def _summary(rows: list[dict[str, Any]], variant: str) -> dict[str, Any]:
         "similarity": round(statistics.mean(s["similarity"] for s in shown), 4) if shown else None,
         "silence": round(1 - len(shown) / len(rows), 4) if rows else None,
         "refused": refused,
-        "p50_ms": round(statistics.median(times), 1) if times else None,
-        "p95_ms": round(times[math.ceil(0.95 * len(times)) - 1], 1) if times else None,
+        **latency(times, 1),
     }

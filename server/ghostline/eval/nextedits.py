@@ -15,7 +15,7 @@ from ghostline.engine.document import Document
 from ghostline.engine.edits import EditLog
 from ghostline.engine.edits import Hunk as LogHunk
 from ghostline.engine.nextedit.predict import next_edits
-from ghostline.engine.nextedit.rename import renamed
+from ghostline.engine.nextedit.rename import renamed, tokens
 from ghostline.engine.nextedit.signature import signature_change
 from ghostline.eval.history import Change, changes
 
@@ -153,19 +153,26 @@ def _score(got: set[tuple[int, Any]], want: set[tuple[int, Any]]) -> dict[str, i
 
 
 def _rates(stats: dict[str, int], times: list[float]) -> dict[str, Any]:
-    ordered = sorted(times)
     return {
         "precision": round(stats["matched"] / stats["shown"], 4) if stats["shown"] else None,
         "recall": round(stats["matched"] / stats["real"], 4) if stats["real"] else None,
         "silence": round(stats["silent"] / stats["cases"], 4) if stats["cases"] else None,
-        "p50_ms": round(statistics.median(ordered), 2) if ordered else None,
-        "p95_ms": round(ordered[math.ceil(0.95 * len(ordered)) - 1], 2) if ordered else None,  # nearest rank
+        **latency(times, 2),
     }
+
+
+def latency(times: list[float], digits: int) -> dict[str, float | None]:
+    """p50 and p95 (nearest rank) of milliseconds, rounded (None for no times)."""
+    ordered = sorted(times)
+    if not ordered:
+        return {"p50_ms": None, "p95_ms": None}
+    p95 = ordered[math.ceil(0.95 * len(ordered)) - 1]
+    return {"p50_ms": round(statistics.median(ordered), digits), "p95_ms": round(p95, digits)}
 
 
 def _renamed_at(was: str, now: str, old: str, new: str) -> list[int]:
     """Columns in ``was`` where ``old`` became ``new`` (the lines aligned token for token)."""
-    a, b = _TOKEN.findall(was), _TOKEN.findall(now)
+    a, b = tokens(was), tokens(now)
     if len(a) != len(b):
         return []
     columns, col = [], 0
@@ -174,6 +181,3 @@ def _renamed_at(was: str, now: str, old: str, new: str) -> list[int]:
             columns.append(col)
         col += len(x)
     return columns
-
-
-_TOKEN = re.compile(r"[A-Za-z0-9_$]+|\s+|.", re.DOTALL)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import glob
 import itertools
 import random
 import sysconfig
-import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ from ghostline.config import CompletionSettings
 from ghostline.engine import check
 from ghostline.engine.completion.context import ContextBuilder
 from ghostline.engine.document import Document
-from ghostline.eval.fill import FillTask, Log, engine_fill, raw_fill, raw_window, summarize, uri_of
+from ghostline.eval.fill import FillTask, Log, engine_fill, raw_answer, summarize, uri_of
 from ghostline.eval.mining import code_rows, readable
 from ghostline.model.backend import Backend
 
@@ -168,14 +168,9 @@ def run(
             builder.root = task.root  # the workspace folder ('' for a zip's members)
             source = next(s for s in sources[language] if s.label == task.project)
             others = neighbours(task, source, language, tabs)
-            start = time.perf_counter()
-            answer = engine_fill(backend, builder, doc, offset, settings, others)
-            record = log.add("ghostline", task, answer, time.perf_counter() - start)
-        raw = log.get("raw", task.task_id)
-        if raw is None:
-            start = time.perf_counter()
-            answer = raw_fill(backend, *raw_window(text, offset, raw_tokens))
-            raw = log.add("raw", task, answer, time.perf_counter() - start)
+            solve = functools.partial(engine_fill, backend, builder, doc, offset, settings, others)
+            record = log.answer("ghostline", task, solve)
+        raw = log.answer("raw", task, functools.partial(raw_answer, backend, text, offset, raw_tokens))
         records += [record, raw]
         builder.forget(doc)
         exact["ghostline"] += record["exact"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import sysconfig
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from ghostline.config import CompletionSettings
 from ghostline.engine.completion.context import ContextBuilder
 from ghostline.engine.document import Document
 from ghostline.engine.workspace.index import WorkspaceIndex
-from ghostline.eval.fill import FillTask, Log, engine_fill, raw_fill, raw_window, summarize, uri_of
+from ghostline.eval.fill import FillTask, Log, engine_fill, raw_answer, summarize, uri_of
 from ghostline.eval.mining import RepoFile, cross_file_tasks, related, repo_files
 from ghostline.model.backend import Backend
 
@@ -69,11 +69,11 @@ def run(
         index = workspace_index(root) if "workspace" in variants else None
         for task in tasks:  # every variant of a task in turn: a run cut short compares like with like
             for variant in variants:
-                record = log.get(variant, task.task_id)
-                if record is None:
-                    used = index if variant == "workspace" else None
-                    record = _solve(backend, settings, variant, task, by_path, files, used, raw_tokens, root)
-                    record = log.add(variant, task, record["answer"], record["seconds"])
+                used = index if variant == "workspace" else None
+                solve = functools.partial(
+                    _solve, backend, settings, variant, task, by_path, files, used, raw_tokens, root
+                )
+                record = log.answer(variant, task, solve)
                 done += 1
                 exact[variant] += record["exact"]
                 if progress is not None:
@@ -124,13 +124,11 @@ def _solve(
     index: WorkspaceIndex | None,
     raw_tokens: int,
     root: Path,
-) -> dict[str, Any]:
-    """One answer for one task with one variant, timed."""
+) -> str:
+    """One answer for one task with one variant."""
     text, offset = task.gapped()
-    start = time.perf_counter()
     if variant == "raw":
-        answer = raw_fill(backend, *raw_window(text, offset, raw_tokens))
-        return {"answer": answer, "seconds": time.perf_counter() - start}
+        return raw_answer(backend, text, offset, raw_tokens)
     builder = ContextBuilder()
     builder.root = str(root.resolve())
     others = []
@@ -139,13 +137,11 @@ def _solve(
             others.append(Document(uri_of(task.root, task.project, path), by_path[path].text))
     doc = Document(task.uri, text)
     if index is None:
-        answer = engine_fill(backend, builder, doc, offset, settings, others)
-        return {"answer": answer, "seconds": time.perf_counter() - start}
+        return engine_fill(backend, builder, doc, offset, settings, others)
     builder.index = index  # type: ignore[assignment,unused-ignore]  # (Index Protocol vs WorkspaceIndex)
     here = root.resolve() / task.path
     index.update(here, text)  # the open buffer, as the server's didChange does: the line is not in it
     try:
-        answer = engine_fill(backend, builder, doc, offset, settings, others)
+        return engine_fill(backend, builder, doc, offset, settings, others)
     finally:
         index.update(here)
-    return {"answer": answer, "seconds": time.perf_counter() - start}

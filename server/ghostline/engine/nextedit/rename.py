@@ -11,6 +11,13 @@ from ghostline.syntax import locals as scopes
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 _TOKEN = re.compile(r"[A-Za-z0-9_$]+|\s+|.", re.DOTALL)
+
+
+def tokens(text: str) -> list[str]:
+    """``text`` as words, runs of blanks and single other characters (joined, they give ``text`` back)."""
+    return _TOKEN.findall(text)
+
+
 MAX_EDITS = 200
 MAX_CHARS = 1_000_000
 """Documents longer than this get no next edits (the scope query walks the whole tree on the event loop)."""
@@ -34,7 +41,7 @@ def renamed(hunk: Hunk) -> tuple[int, str, str] | None:
     The hunk's lines must differ only in whole identifiers, each the same old name become the same new one
     (a hunk that took in several accepted renames on nearby lines still counts).
     """
-    before, after = _TOKEN.findall(hunk.before), _TOKEN.findall(hunk.after)
+    before, after = tokens(hunk.before), tokens(hunk.after)
     if len(before) != len(after):
         return None
     pairs = {(a, b) for a, b in zip(before, after, strict=True) if a != b}
