@@ -1,40 +1,7 @@
-;; Locals (see grammars/python/locals.scm for the capture names).
+; inherits: javascript
+;; Locals: JavaScript's, plus TypeScript's parameters, interfaces and type aliases.
 
-[
-
-  (program)
-  (function_declaration)
-  (generator_function_declaration)
-  (function_expression)
-  (arrow_function)
-  (method_definition)
-  (statement_block)
-  (for_statement)
-  (for_in_statement)
-  (catch_clause)
-] @local.scope
-
-(function_declaration name: (identifier) @local.definition.outer)
-(generator_function_declaration name: (identifier) @local.definition.outer)
-(class_declaration name: (type_identifier) @local.definition.outer)
-(interface_declaration name: (type_identifier) @local.definition.outer)
-(type_alias_declaration name: (type_identifier) @local.definition.outer)
-
-(variable_declarator name: (identifier) @local.definition)
-(object_pattern (shorthand_property_identifier_pattern) @local.definition)
-(pair_pattern value: (identifier) @local.definition)
-(array_pattern (identifier) @local.definition)
 (required_parameter pattern: (identifier) @local.definition)
 (optional_parameter pattern: (identifier) @local.definition)
-(assignment_pattern left: (identifier) @local.definition)
-(rest_pattern (identifier) @local.definition)
-(arrow_function parameter: (identifier) @local.definition)
-(for_in_statement left: (identifier) @local.definition)
-(catch_clause parameter: (identifier) @local.definition)
-(import_clause (identifier) @local.definition)
-(namespace_import (identifier) @local.definition)
-(import_specifier alias: (identifier) @local.definition)
-(import_specifier . (identifier) @local.definition .)
-
-(import_specifier name: (identifier) @local.member alias: (identifier))
-(export_specifier alias: (identifier) @local.member)
+(interface_declaration name: (type_identifier) @local.definition.outer)
+(type_alias_declaration name: (type_identifier) @local.definition.outer)

@@ -63,6 +63,8 @@ CASES = [
     ("go", GO, 0, [2, 3]),
     ("java", JAVA, 0, [2, 3]),
     ("typescript", TYPESCRIPT, 0, [1, 2]),  # shorthand `{ total }` uses the variable; `shape.total` does not
+    ("typescript", "function f(total: number, b?: number) {\n  return total + (b ?? 0);\n}\n", 0, [1]),
+    ("javascript", "function f(total, b = 1) {\n  return total + b;\n}\nconst total = 2;\n", 0, [1]),
     ("python", PYTHON_SHADOW, 0, [3, 4]),
     ("c", C, 0, [2, 4, 5]),  # `s.total`, `p->total` are fields
     ("cpp", CPP, 0, [1, 4]),  # the lambda's own parameter and its use are another variable
