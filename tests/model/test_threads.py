@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ghostline.model.threads import EXPLORE_EVERY, CpuMeter, ThreadTuner
+import time
+
+from ghostline.model.threads import CHECK_AFTER, EXPLORE_EVERY, CallPace, CpuMeter, ThreadTuner
 
 
 class Busy(CpuMeter):
@@ -47,3 +49,35 @@ def test_the_real_meter_reads_proc() -> None:
     sum(range(200_000))
     busy = meter.others_busy()
     assert busy is None or busy >= 0.0
+
+
+def test_more_threads_than_free_cores_are_never_tried() -> None:
+    """Beside a busy program a second thread spins against it (a 2-thread try once wrote nothing in 20 s)."""
+    tuner = ThreadTuner(2, Busy(1.0))
+    picks = []
+    for _ in range(EXPLORE_EVERY * 3):
+        picks.append(threads := tuner.pick())
+        tuner.record(threads, seconds=0.5, tokens=10)
+    assert set(picks) == {1}
+
+
+def test_a_call_that_crawls_drops_a_thread_mid_call() -> None:
+    tuner = ThreadTuner(4, Busy(0.0))
+    tuner.pick()
+    tuner.record(4, seconds=0.3, tokens=10)  # 30 ms a token, measured before
+    pace = CallPace(tuner, 4, since=time.perf_counter() - 0.4)  # 4 tokens in 400 ms: 100 ms a token
+    assert pace.tick(CHECK_AFTER) == 3
+    assert tuner.speeds[(4, 4)] > 0.03  # the slow speed is filed: the next pick knows it
+    assert pace.tick(CHECK_AFTER + 1) is None  # judged again only after a few tokens at the new count
+
+
+def test_a_call_at_the_usual_speed_keeps_its_threads() -> None:
+    tuner = ThreadTuner(2, Busy(0.0))
+    tuner.pick()
+    tuner.record(2, seconds=0.3, tokens=10)
+    pace = CallPace(tuner, 2, since=time.perf_counter() - 0.15)  # 4 tokens in 150 ms: the usual pace
+    assert pace.tick(CHECK_AFTER) is None
+    one = CallPace(tuner, 1, since=time.perf_counter() - 10)  # one thread cannot drop further
+    assert one.tick(CHECK_AFTER) is None
+    pace.finish(CHECK_AFTER)
+    assert tuner.speeds[(2, 2)] < 0.05  # filed under the quiet state, still fast

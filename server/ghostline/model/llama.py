@@ -21,7 +21,7 @@ from ghostline.model.errors import ModelError
 from ghostline.model.gguf import read_header
 from ghostline.model.lookup import DRAFT_MIN_TOKENS, DraftPolicy, NgramIndex
 from ghostline.model.stops import StopMatcher
-from ghostline.model.threads import CpuMeter, ThreadTuner
+from ghostline.model.threads import CallPace, CpuMeter, ThreadTuner
 from ghostline.model.worker import ModelWorker
 
 _DONE = object()
@@ -263,10 +263,11 @@ class LlamaBackend:
     ) -> None:
         llama_cpp, llm = _import_llama_cpp(), self._llm
         start = time.perf_counter()
-        threads = stats.threads = self._choose_threads()
+        stats.threads = self._choose_threads()
         if not self._evaluate(self.tokenize(prompt), stats, should_stop):
             stats.total_ms = (time.perf_counter() - start) * 1000
             return
+        pace = CallPace(self._tuner, self._threads) if self._tuner is not None else None
         compiled = llama_cpp.LlamaGrammar.from_string(grammar, verbose=True) if grammar else None
         if temperature > 0:  # each sampled call draws anew (same sequence of draws for the same seed)
             self._draws += 1
@@ -312,6 +313,8 @@ class LlamaBackend:
             if stats.generated_tokens == 0:
                 stats.first_token_ms = (time.perf_counter() - start) * 1000
             stats.generated_tokens += 1
+            if pace is not None and (fewer := pace.tick(stats.generated_tokens)) is not None:
+                self._set_threads(fewer)  # crawling beside another program: one thread fewer, now
             if text := matcher.feed(decoder.decode(bytes(llm.detokenize([token])))):
                 send(text)
             if matcher.stopped:
@@ -341,19 +344,20 @@ class LlamaBackend:
             send("", flush=True)
             llm._sampler = None
             stats.total_ms = (time.perf_counter() - start) * 1000
-            if self._tuner is not None:
-                decoding = (stats.total_ms - stats.prompt_ms) / 1000
-                self._tuner.record(threads, decoding, stats.generated_tokens)
+            if pace is not None:
+                pace.finish(stats.generated_tokens)
 
     def _choose_threads(self) -> int:
         """Set llama.cpp's thread count for the next call (when it is automatic)."""
         if self._tuner is None:
             return self._threads
-        threads = self._tuner.pick()
+        self._set_threads(self._tuner.pick())
+        return self._threads
+
+    def _set_threads(self, threads: int) -> None:
         if threads != self._threads:
             _import_llama_cpp().llama_set_n_threads(self._llm._ctx.ctx, threads, threads)
             self._threads = threads
-        return threads
 
     @property
     def threads(self) -> int:

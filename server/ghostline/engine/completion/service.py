@@ -216,7 +216,7 @@ class CompletionService:
         self.counters.last_prompt = result.prompt
         self.counters.last_threads = result.stats.threads
         log.debug(
-            "landed at %s:%d (%s): %d chars, cut=%s, stopped by %s, %.0f ms",
+            "landed at %s:%d (%s): %d chars, cut=%s, stopped by %s, %.0f ms, %d threads",
             flight.uri.rsplit("/", 1)[-1],
             flight.offset,
             "stopped" if flight.stop.is_set() else "ran",
@@ -224,6 +224,7 @@ class CompletionService:
             flight.cut,
             result.stats.stopped_by,
             result.latency_ms,
+            result.stats.threads,
         )
         if not result.text:
             self.counters.empty += 1
