@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp_session import change, open_doc, request
+from tests.lsp_session import change, inline, open_doc, request
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -132,3 +133,18 @@ async def test_the_calls_in_other_open_documents_come_after_this_ones(client: La
     ]
     assert got == [(lib, 4, 9), (app, 2, 11)]
     assert edits[1]["textDocument"]["version"] == 1 and all(e["text"] == "" for e in edits)
+
+
+async def test_an_occurrence_on_the_cursors_line_is_the_inline_suggestion(client: LanguageClient) -> None:
+    """LSP 3.18 inline completion: an item whose range reaches over the old name, no model needed."""
+    uri = f"file:///project/sameline_{client.profile}.py"  # type: ignore[attr-defined]
+    text = "def count(items):\n    total = 0\n    for item in items:\n        total = total + item\n"
+    open_doc(client, uri, text, "python")
+    await rename_by_typing(client, uri, 3, 8, "result")  # the first `total` of `total = total + item`
+    (item,) = await inline(client, uri, types.Position(line=3, character=14))
+    assert item.insert_text == " = result"
+    assert (item.range.start.line, item.range.start.character) == (3, 14)
+    assert (item.range.end.line, item.range.end.character) == (3, 22)  # over " = total"
+    (there,) = await inline(client, uri, types.Position(line=1, character=4))  # the cursor before one
+    assert there.insert_text == "result" and there.range.end.character == 9
+    assert await inline(client, uri, types.Position(line=2, character=4)) == []  # none on this line, no model

@@ -8,6 +8,7 @@ from typing import Any
 from lsprotocol import types
 
 from ghostline.engine.completion.generate import Suggestion
+from ghostline.engine.nextedit.predict import next_edits
 from ghostline.lsp.positions import offset_of, range_of
 from ghostline.lsp.server import GhostlineServer
 
@@ -38,6 +39,8 @@ def register(server: GhostlineServer) -> None:
     async def inline_completion(
         ls: GhostlineServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList | None:
+        if (edit := same_line_edit(ls, params.text_document.uri, params.position)) is not None:
+            return types.InlineCompletionList(items=[edit])
         found = await suggest(ls, params.text_document.uri, params.position)
         if found is None:
             return types.InlineCompletionList(items=[])
@@ -98,6 +101,27 @@ async def suggest(
     if suggestion is None or not suggestion.text:
         return None
     return suggestion, range_of(doc, offset, offset)
+
+
+def same_line_edit(
+    ls: GhostlineServer, uri: str, position: types.Position
+) -> types.InlineCompletionItem | None:
+    """The next edit after the cursor on its line, as an item whose range reaches over what it replaces.
+
+    Its text is the line from the cursor to the edit's end as the edit leaves it (the range starts at the
+    cursor, so every client shows it as a replacement of the text before it).
+    """
+    doc = ls.document(uri)
+    if doc is None or not ls.settings.completion.next_edits:
+        return None
+    offset = offset_of(doc, position)
+    after = [e for e in next_edits(doc, ls.edits, offset) if not e.uri and e.start >= offset]
+    if not after or "\n" in doc.text[offset : after[0].end]:
+        return None
+    edit = after[0]
+    ls.edits.expect(doc.uri, edit.start, edit.end, edit.text)
+    text = doc.text[offset : edit.start] + edit.text
+    return types.InlineCompletionItem(insert_text=text, range=range_of(doc, offset, edit.end))
 
 
 def _accept_command(ls: GhostlineServer, suggestion: Suggestion) -> types.Command:
