@@ -18,6 +18,7 @@ from ghostline.commands import (
     evaluate,
     fill_eval,
     finetune,
+    learn,
     model,
     nextedit_eval,
     tune_eval,
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     tune_eval.add_parser(sub)
     fill_eval.add_parser(sub)
     nextedit_eval.add_parser(sub)
+    learn.add_parser(sub)
 
     demo = sub.add_parser("demo", help="open a sample file through a real LSP client and show the results")
     demo.add_argument("file", nargs="?", type=Path, help="file to open (default: the bundled sample)")
@@ -118,5 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "eval-repofill": fill_eval.run,
         "eval-editfill": fill_eval.run,
         "eval-edits": nextedit_eval.run,
+        "eval-gate": learn.run_eval,
+        "gate": learn.run_gate,
+        "forget": learn.run_forget,
     }
     return commands[args.command](args)

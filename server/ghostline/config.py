@@ -144,6 +144,8 @@ class CompletionSettings:
     """Evaluate the prompt ahead of time when a document opens or the cursor moves to a new line."""
     prefetch: bool = True
     """While idle after showing a suggestion, compute what would follow once it is accepted."""
+    gate: bool = True
+    """Learn locally which suggestions you take (features only) and stay silent on unlikely ones."""
     next_edits: bool = True
     """After a rename, an occurrence later on the cursor's line is the inline suggestion (no model call)."""
 

@@ -123,3 +123,22 @@ def test_prompt_lookup_drafts_are_verified_and_save_steps(smollm_path: Path) -> 
     assert stats[1].generated_tokens == stats[0].generated_tokens == 64
     assert texts[1] == texts[0]  # a list this regular has no near-ties: the same greedy text
     assert texts[1].startswith(", 4, 5, 6")
+
+
+def test_each_chosen_token_has_its_log_probability(qwen: LlamaBackend) -> None:
+    """How sure the model was, token by token (the stay-silent gate's main cue), drafted tokens included."""
+    for max_tokens in (8, 64):  # 64: prompt-lookup drafting is on, drafted tokens are scored in their batch
+        generation = qwen.generate(
+            "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n", max_tokens=max_tokens
+        )
+        text = "".join(generation)
+        stats = generation.stats
+        assert len(stats.token_ends) == stats.generated_tokens
+        assert len(stats.token_logprobs) >= stats.generated_tokens  # the end token is scored too
+        assert all(lp <= 0.0 for lp in stats.token_logprobs)
+        assert stats.token_ends == sorted(stats.token_ends) and stats.token_ends[-1] >= len(text)
+        mean, least, first, count = stats.confidence(len(text)) or (0.0, 0.0, 0.0, 0)
+        assert least <= mean <= 0.0 and least <= first and 0 < count <= stats.generated_tokens
+        assert mean > -1.0  # greedy, on code it has seen the like of: mostly sure
+        assert max_tokens < 64 or stats.accepted_draft_tokens > 0
+    assert stats.confidence(1) is not None and stats.confidence(1)[3] == 1  # type: ignore[index]

@@ -47,7 +47,27 @@ def run_stats(args: argparse.Namespace) -> int:
     rate = f"{accepted / shown:.0%}" if shown else "n/a"
     print(f"suggestions shown {shown}, accepted {accepted}, rejected {shown - accepted} (acceptance {rate})")
     print(f"characters accepted {saved.get('accepted_chars', 0)}   ({stats_path()})")
+    _gate_stats(saved.get("gated", 0))
     return 0
+
+
+def _gate_stats(gated: int) -> None:
+    """What the stay-silent gate did and learned from."""
+    from ghostline.engine.completion import gate as gates
+    from ghostline.engine.completion.outcomes import OutcomeStore, gate_path
+
+    gate = gates.load(gate_path())
+    if gate is None:
+        print("stay-silent gate: not trained yet (`ghostline gate train`, or it learns as you work)")
+        return
+    print(f"stay-silent gate: kept back {gated} suggestions (threshold {gate.threshold:.3f}, "
+          f"trained on {gate.trained_on} outcomes)")  # fmt: skip
+    counts: dict[str, int] = {}
+    for outcome in OutcomeStore().all():
+        key = f"{outcome.source}{' kept back' if outcome.gated else ''}: {outcome.kind}"
+        counts[key] = counts.get(key, 0) + 1
+    for key, n in sorted(counts.items()):
+        print(f"  {key} {n}")
 
 
 def _settings(args: argparse.Namespace) -> config.Settings:

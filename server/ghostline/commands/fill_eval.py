@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-TASKS = ("realfill", "repofill", "editfill", "edits")
+TASKS = ("realfill", "repofill", "editfill", "edits", "gate")
 """``ghostline eval TASK`` spellings handled here (the parser is ``eval-TASK``)."""
 
 

@@ -45,9 +45,8 @@ def register(server: GhostlineServer) -> None:
         if found is None:
             return types.InlineCompletionList(items=[])
         suggestion, rng = found
-        item = types.InlineCompletionItem(
-            insert_text=suggestion.text, range=rng, command=_accept_command(ls, suggestion)
-        )
+        command = _accept_command(ls, suggestion, params.text_document.uri)
+        item = types.InlineCompletionItem(insert_text=suggestion.text, range=rng, command=command)
         return types.InlineCompletionList(items=[item])
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[]))
@@ -64,19 +63,22 @@ def register(server: GhostlineServer) -> None:
             text_edit=types.TextEdit(range=rng, new_text=suggestion.text),
             filter_text=first,
             sort_text="0",
-            command=_accept_command(ls, suggestion),
+            command=_accept_command(ls, suggestion, params.text_document.uri),
         )
         return types.CompletionList(is_incomplete=True, items=[item])
 
     @server.command(ACCEPTED)
     def accepted(ls: GhostlineServer, *args: Any) -> None:
         ls.acceptance.accept(str(args[0]) if args else "")
+        if len(args) > 1 and isinstance(args[1], str):
+            ls.learner.tracker.accepted(args[1])
 
     @server.feature(STATS)
     def stats(ls: GhostlineServer, params: Any) -> dict[str, Any]:
         counters = vars(ls.completions.counters).copy()
         counters.update(ls.acceptance.totals(), cancelled=ls.completions.scheduler.cancelled)
         counters.update(actions_cancelled=ls.actions_cancelled, reviewed_functions=ls.reviewed_functions)
+        counters["outcomes"] = dict(ls.learner.tracker.counts)
         if ls.loop_lag is not None:
             counters["loop_lag"] = ls.loop_lag.figures()
         return counters
@@ -99,6 +101,9 @@ async def suggest(
         took = ls.settings.completion.max_latency_ms if suggestion.cut else suggestion.latency_ms
         ls.model.note_speed(took, ls.settings.completion.max_latency_ms, suggestion.cut)
     if suggestion is None or not suggestion.text:
+        return None
+    if ls.settings.completion.gate and not ls.learner.judge(uri, doc.text, suggestion, doc.language or ""):
+        ls.acceptance.gated()  # the stay-silent gate rated it unlikely to be taken
         return None
     return suggestion, range_of(doc, offset, offset)
 
@@ -124,7 +129,7 @@ def same_line_edit(
     return types.InlineCompletionItem(insert_text=text, range=range_of(doc, offset, edit.end))
 
 
-def _accept_command(ls: GhostlineServer, suggestion: Suggestion) -> types.Command:
+def _accept_command(ls: GhostlineServer, suggestion: Suggestion, uri: str) -> types.Command:
     shown_id = f"s{next(_ids)}"
     ls.acceptance.shown(shown_id, len(suggestion.text))
-    return types.Command(title="Ghostline: accepted", command=ACCEPTED, arguments=[shown_id])
+    return types.Command(title="Ghostline: accepted", command=ACCEPTED, arguments=[shown_id, uri])

@@ -36,7 +36,7 @@ def register(server: GhostlineServer) -> None:
         ls.completions.scheduler.stop_all()
         for record in ls.documents.values():
             record.close()
-        if ls.acceptance.session["shown"]:
+        if any(ls.acceptance.session.values()):
             ls.acceptance.save()
         ls.model.unload()
 

@@ -14,6 +14,7 @@ from pygls.lsp.server import LanguageServer
 
 from ghostline import __version__, config
 from ghostline.engine.completion.acceptance import Acceptance
+from ghostline.engine.completion.learn import Learner
 from ghostline.engine.completion.service import CompletionService
 from ghostline.engine.document import Document
 from ghostline.engine.edits import EditLog
@@ -48,6 +49,8 @@ class GhostlineServer(LanguageServer):
         """The session's recent edits: completion prompts show them as diffs."""
         self.completions.builder.edits = self.edits
         self.acceptance = Acceptance()
+        self.learner = Learner()
+        """Outcomes of suggestions and the stay-silent gate (``completion.gate``), on this machine only."""
         self.index = WorkspaceIndex()
         """Definitions of the workspace's files (``lsp/workspace.py`` scans it and keeps it current)."""
         self.completions.builder.index = self.index

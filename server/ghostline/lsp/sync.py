@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -18,6 +19,8 @@ from ghostline.lsp.positions import offset_of
 from ghostline.lsp.server import GhostlineServer
 
 log = logging.getLogger("ghostline")
+_RUNNING: set[asyncio.Future[Any]] = set()
+"""Background trainings of the stay-silent gate (referenced until they finish)."""
 BACKGROUND_PARSE_CHARS = 200_000
 """Documents larger than this are parsed in a worker thread, so other requests are answered meanwhile."""
 MAX_SYNTAX_CHARS = 4_000_000
@@ -75,6 +78,10 @@ def register(server: GhostlineServer) -> None:
         else:
             diagnostics.schedule(ls, uri)
         workspace.changed(ls, uri)
+        if ls.settings.completion.gate and ls.learner.changed(uri, doc.text):
+            task = asyncio.ensure_future(asyncio.to_thread(ls.learner.retrain))  # numpy, off the event loop
+            _RUNNING.add(task)
+            task.add_done_callback(_RUNNING.discard)
         last = params.content_changes[-1] if params.content_changes else None
         if isinstance(last, types.TextDocumentContentChangePartial) and "\n" in last.text:
             # The cursor moved to a new line (Enter was typed): evaluate that line's prompt while idle.
@@ -99,6 +106,7 @@ def register(server: GhostlineServer) -> None:
         else:
             record.close()
             ls.completions.forget(record.doc)
+        ls.learner.tracker.closed(uri)
         diagnostics.clear(ls, uri)
         workspace.closed(ls, uri)
 

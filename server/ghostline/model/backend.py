@@ -48,6 +48,22 @@ class GenerationStats:
     """``eos``, ``stop``, ``max_tokens``, ``should_stop`` or ``error``."""
     threads: int = 0
     """CPU threads llama.cpp used (0: not a local CPU backend)."""
+    token_logprobs: list[float] = field(default_factory=list)
+    """Natural log-probability of each token the model chose, in order (embedded backend only)."""
+    token_ends: list[int] = field(default_factory=list)
+    """Characters of text written once each token was (the same order)."""
+
+    def confidence(self, chars: int) -> tuple[float, float, float, int] | None:
+        """(mean, least, first log-probability, count) of the tokens that wrote the first ``chars`` chars.
+
+        None when the backend gives no log-probabilities. Tokens written after them (a part the stop rules
+        cut away) do not count: how sure the model was of what is shown, not of what it rambled on to.
+        """
+        starts = [0, *self.token_ends]
+        shown = [lp for lp, start in zip(self.token_logprobs, starts, strict=False) if start < chars]
+        if not shown:
+            return None
+        return sum(shown) / len(shown), min(shown), shown[0], len(shown)
 
 
 @dataclass

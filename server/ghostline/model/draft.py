@@ -36,6 +36,7 @@ def verify_draft(
     for kept in range(len(batch)):
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, kept), shape=(n_vocab,))
         best = int(logits.argmax())
+        note_logprob(logits, best, stats)
         if kept == len(draft) or best != draft[kept]:
             llm.n_tokens = n_past + 1 + kept  # the rest of the draft leaves the KV cache on the next eval
             return best
@@ -45,3 +46,14 @@ def verify_draft(
             return -1
         index.append(best)
     return -1  # not reached: the loop returns at i == len(draft)
+
+
+def note_logprob(logits: Any, token: int, stats: GenerationStats) -> None:
+    """Add the log-probability of ``token`` under ``logits`` (one row, numpy) to ``stats``."""
+    top = float(logits.max())
+    stats.token_logprobs.append(float(logits[token]) - top - float(np.log(np.exp(logits - top).sum())))
+
+
+def last_logits(llama_cpp: Any, llm: Any) -> Any:
+    """The logits after the last token evaluated (a numpy view)."""
+    return np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),))

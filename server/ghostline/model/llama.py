@@ -16,7 +16,7 @@ from typing import Any
 from ghostline.model import fim, resources
 from ghostline.model.adapter import check_adapter
 from ghostline.model.backend import Generation, GenerationStats, ModelFacts
-from ghostline.model.draft import verify_draft
+from ghostline.model.draft import last_logits, note_logprob, verify_draft
 from ghostline.model.errors import ModelError
 from ghostline.model.gguf import read_header
 from ghostline.model.lookup import DRAFT_MIN_TOKENS, DraftPolicy, NgramIndex
@@ -315,7 +315,9 @@ class LlamaBackend:
             stats.generated_tokens += 1
             if pace is not None and (fewer := pace.tick(stats.generated_tokens)) is not None:
                 self._set_threads(fewer)  # crawling beside another program: one thread fewer, now
-            if text := matcher.feed(decoder.decode(bytes(llm.detokenize([token])))):
+            piece = decoder.decode(bytes(llm.detokenize([token])))
+            stats.token_ends.append((stats.token_ends[-1] if stats.token_ends else 0) + len(piece))
+            if text := matcher.feed(piece):
                 send(text)
             if matcher.stopped:
                 stats.stopped_by = "stop"
@@ -323,8 +325,14 @@ class LlamaBackend:
             return stats.generated_tokens < max_tokens
 
         policy = DraftPolicy()
+
+        def sample() -> int:
+            token = int(llm.sample())
+            note_logprob(last_logits(llama_cpp, llm), token, stats)  # how sure: the stay-silent gate's cue
+            return token
+
         try:
-            token = llm.sample()
+            token = sample()
             while take(token):
                 if index is not None:
                     index.append(token)
@@ -338,7 +346,7 @@ class LlamaBackend:
                         break
                 else:
                     llm.eval([token])
-                    token = llm.sample()
+                    token = sample()
             send(matcher.feed(decoder.decode(b"", final=True)) + matcher.flush())
         finally:
             send("", flush=True)

@@ -22,7 +22,7 @@ class Acceptance:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or stats_path()
         self._pending: OrderedDict[str, int] = OrderedDict()
-        self.session = {"shown": 0, "accepted": 0, "accepted_chars": 0}
+        self.session = {"shown": 0, "accepted": 0, "accepted_chars": 0, "gated": 0}
         self._saved: dict[str, int] = {}
 
     def shown(self, shown_id: str, chars: int) -> None:
@@ -31,6 +31,10 @@ class Acceptance:
         while len(self._pending) > 1000:
             self._pending.popitem(last=False)
         self.session["shown"] += 1
+
+    def gated(self) -> None:
+        """The stay-silent gate kept a suggestion back."""
+        self.session["gated"] += 1
 
     def accept(self, shown_id: str) -> None:
         """The client ran the acceptance command for a suggestion; saved at once."""
@@ -46,7 +50,7 @@ class Acceptance:
     def save(self) -> None:
         """Add this session's counts to the file (written atomically)."""
         saved = load(self.path)
-        for key in ("shown", "accepted", "accepted_chars"):
+        for key in self.session:
             saved[key] = saved.get(key, 0) + self.session[key] - self._saved.get(key, 0)
         self._saved = dict(self.session)
         self.path.parent.mkdir(parents=True, exist_ok=True)
