@@ -129,3 +129,25 @@ async def test_auto_loads_the_chosen_preset(model_client: LanguageClient) -> Non
     assert len(ready) == 1 and ready[0].startswith(f"model ready: {expected.name} "), ready
     said = [m.message for m in model_client.log_messages if m.message.startswith(f"model: {expected.name} (")]
     assert len(said) == 1 and "(auto: " in said[0], said  # the choice, logged once
+
+
+def test_doctor_shows_the_workspaces_own_adapter(tmp_path: Path) -> None:
+    from ghostline.model.adapter_record import name_hash, write_record
+
+    def doctor() -> str:
+        run = subprocess.run(
+            [sys.executable, "-m", "ghostline", "doctor"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+        return run.stdout
+
+    assert "adapter:      none in this workspace" in doctor()
+    own = tmp_path / ".ghostline" / "adapter.gguf"
+    own.parent.mkdir()
+    own.write_bytes(b"GGUF")
+    write_record(own, "qwen2.5-coder-0.5b", "shop", [name_hash("a"), name_hash("b")])
+    shown = doctor()
+    assert f"adapter:      {own} (for qwen2.5-coder-0.5b, trained " in shown and "on 2 definitions" in shown

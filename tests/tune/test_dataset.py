@@ -250,3 +250,16 @@ def test_cli_builds_and_prints_a_summary(
     assert [kind for kind, secret in LEFT_BEHIND.items() if secret in out + captured.err] == []
     assert json.loads((tmp_path / "d" / "summary.json").read_text())["seed"] == 7
     assert main(["dataset", "build", str(tmp_path / "nope"), "-o", str(tmp_path / "e")]) == 2
+
+
+def test_the_names_the_files_define_are_kept_as_hashes(built: Path, stdlib_repo: Path) -> None:
+    """An adapter trained on this dataset measures drift against them (``ADAPTER.gguf.json``)."""
+    from ghostline.engine.workspace.index import WorkspaceIndex
+    from ghostline.model.adapter_record import drift
+
+    kept = json.loads((built / dataset.DEFINITIONS).read_text())
+    assert kept["definitions"] and all(len(h) == 12 for h in kept["definitions"])
+    index = WorkspaceIndex()
+    index.scan([stdlib_repo])
+    assert drift(kept, index.names()) < 0.2  # the same code: (almost) nothing new; left-out files add a few
+    assert drift(kept, index.names() | {f"brand_new_{i}" for i in range(1000)}) > 0.5

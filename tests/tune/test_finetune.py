@@ -198,3 +198,50 @@ def test_export_matches_transformers_on_q_and_k(tmp_path: Path) -> None:
     moved_here = last_logits(str(adapter)) - last_logits(None)
     moved_there = tuned - plain
     assert float(np.corrcoef(moved_here, moved_there)[0, 1]) > 0.8
+
+
+def test_the_adapter_keeps_what_it_learned_from(trained: tuple[Path, Outputs, History]) -> None:
+    from ghostline.model.adapter_record import read_record
+
+    data, out, _ = trained
+    record = read_record(out.adapter)
+    assert record is not None and record["base"] == "smollm2-135m"
+    assert record["definitions"] == json.loads((data / dataset.DEFINITIONS).read_text())["definitions"]
+
+
+@pytest.mark.parametrize("model", ["smollm2-135m", "qwen2.5-coder-0.5b"])
+def test_the_workspaces_own_adapter_is_loaded_and_told_stale_or_left_out(
+    model: str, trained: tuple[Path, Outputs, History], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``.ghostline/adapter.gguf`` serves when ``model.adapter`` is unset: its base checked, drift told."""
+    import asyncio
+    import shutil
+
+    from ghostline.harness.client import HarnessClient
+    from ghostline.model.adapter_record import record_path
+
+    out = trained[1]
+    own = tmp_path / ".ghostline" / "adapter.gguf"
+    own.parent.mkdir()
+    shutil.copy(out.adapter, own)
+    shutil.copy(record_path(out.adapter), record_path(own))
+    (tmp_path / "new.py").write_text("".join(f"def brand_new_{i}():\n    pass\n\n\n" for i in range(40)))
+    monkeypatch.chdir(tmp_path)
+
+    async def session() -> tuple[object, list[str], object]:
+        async with HarnessClient({"model": {"name": model, "nCtx": 512}}) as harness:
+            info = await harness.wait_model()
+            for _ in range(300):  # the index scan ends, then the drift is told
+                if harness.messages:
+                    break
+                await asyncio.sleep(0.1)
+            return info, list(harness.messages), harness.status
+
+    info, messages, status = asyncio.run(session())
+    if model == "smollm2-135m":  # the adapter's own base: loaded, and every definition here is new
+        assert info.state == "ready" and info.adapter == str(own)
+        assert any("adapter.gguf is stale: 100%" in m for m in messages), messages
+        assert "adapter adapter.gguf, stale" in status.message  # type: ignore[attr-defined]
+    else:  # another base: told once, and the model serves without it
+        assert info.state == "ready" and not info.adapter
+        assert any("the workspace's adapter is left out" in m for m in messages), messages

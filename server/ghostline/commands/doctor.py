@@ -7,6 +7,7 @@ import json
 import platform
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from ghostline import config
@@ -74,6 +75,23 @@ def findings() -> dict[str, Any]:
         },
         "sandbox": _sandbox(),
         "choice": {"setting": choice.AUTO, "name": chosen.name, "reason": chosen.reason},
+        "adapter": _adapter(),
+    }
+
+
+def _adapter() -> dict[str, Any] | None:
+    """The workspace's own adapter (this folder's ``.ghostline/adapter.gguf``) and what it learned from."""
+    from ghostline.model.adapter_record import read_record, workspace_adapter
+
+    found = workspace_adapter(Path.cwd())
+    if found is None:
+        return None
+    record = read_record(found) or {}
+    return {
+        "path": str(found),
+        "base": record.get("base"),
+        "trained": record.get("trained"),
+        "definitions": len(record.get("definitions", [])),
     }
 
 
@@ -122,6 +140,14 @@ def _text(found: dict[str, Any]) -> list[str]:
         lines.append(f"  {box['reason']}")
     picked = found["choice"]
     lines += [f"model.name = {picked['setting']} -> {picked['name']}", f"  {picked['reason']}"]
+    own = found["adapter"]
+    if own is None:
+        lines.append(
+            "adapter:      none in this workspace (.ghostline/adapter.gguf; or the setting model.adapter)"
+        )
+    else:
+        learned = f"for {own['base']}, trained {own['trained']} on {own['definitions']:,} definitions"
+        lines.append(f"adapter:      {own['path']} ({learned if own['base'] else 'no training record'})")
     return lines
 
 

@@ -12,7 +12,17 @@ from typing import BinaryIO
 
 from lsprotocol import types
 
-from ghostline.lsp import code_actions, completion, hover, lifecycle, nextedit, symbols, sync, workspace
+from ghostline.lsp import (
+    adapters,
+    code_actions,
+    completion,
+    hover,
+    lifecycle,
+    nextedit,
+    symbols,
+    sync,
+    workspace,
+)
 from ghostline.lsp.framing import MAX_FRAME
 from ghostline.lsp.monitor import LoopLag
 from ghostline.lsp.server import GhostlineServer
@@ -27,6 +37,7 @@ HANDLERS: tuple[ModuleType, ...] = (
     code_actions,
     workspace,
     nextedit,
+    adapters,
 )
 """Every feature module; each has ``register(server)``."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from ghostline.lsp import diagnostics, workspace
+from ghostline.lsp import adapters, diagnostics, workspace
 from ghostline.lsp.server import GhostlineServer
 
 log = logging.getLogger("ghostline")
@@ -26,7 +26,8 @@ def register(server: GhostlineServer) -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: GhostlineServer, params: types.InitializedParams) -> None:
-        ls.model.start(ls.settings.model, ls.settings.remote)
+        model = adapters.model_settings(ls)
+        ls.model.start(model, ls.settings.remote, own_adapter=model.adapter != ls.settings.model.adapter)
         roots = workspace.roots(ls)
         ls.completions.builder.root = str(roots[0]) if roots else ""
         workspace.start(ls)
@@ -49,7 +50,8 @@ def register(server: GhostlineServer) -> None:
         previous = _model_key(ls)
         ls.apply_settings(params.settings)
         if _model_key(ls) != previous:
-            ls.model.start(ls.settings.model, ls.settings.remote)
+            model = adapters.model_settings(ls)
+            ls.model.start(model, ls.settings.remote, own_adapter=model.adapter != ls.settings.model.adapter)
         for uri in list(ls.documents):
             diagnostics.schedule(ls, uri, delay_ms=0)
         workspace.configure(ls)

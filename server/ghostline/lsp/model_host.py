@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import logging
+import os
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -16,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 from ghostline.config import ModelSettings, RemoteSettings
 from ghostline.lsp.progress import progress, progress_token
 from ghostline.model import adapter, choice, loader
+from ghostline.model.adapter_record import DRIFT_WARN
 from ghostline.model.backend import Backend
 from ghostline.model.choice import Choice
 from ghostline.model.errors import ModelError
@@ -46,9 +50,17 @@ class ModelHost:
         self.loading: asyncio.Future[None] | None = None
         self.speeds: deque[float] = deque(maxlen=8)
         """How long the last suggestions took (ms; a cut one counts as at least the budget)."""
+        self.drift: dict[str, float] = {}
+        """Per adapter loaded: the share of the workspace's definitions new since it was trained."""
+        self.on_ready: Callable[[], None] | None = None
+        """Called each time a model is ready."""
 
-    def start(self, settings: ModelSettings, remote: RemoteSettings) -> None:
-        """Load (and if needed pull) the configured model without blocking the event loop."""
+    def start(self, settings: ModelSettings, remote: RemoteSettings, own_adapter: bool = False) -> None:
+        """Load (and if needed pull) the configured model without blocking the event loop.
+
+        ``own_adapter``: the adapter is the workspace's own, not a setting; one that does not fit the model
+        is reported and left out rather than failing the model.
+        """
         self.name = settings.name
         if self.disabled:
             self.set_state("off", "model disabled (--no-model)")
@@ -56,7 +68,7 @@ class ModelHost:
         if self.loading is not None and not self.loading.done():
             self.loading.cancel()
         self.state = "loading"  # told to the client once the model is chosen (``_load``)
-        self.loading = asyncio.ensure_future(self._load(settings, remote))
+        self.loading = asyncio.ensure_future(self._load(settings, remote, own_adapter))
 
     @property
     def coming(self) -> bool:
@@ -88,6 +100,7 @@ class ModelHost:
             info.update(asdict(facts), fim_mode=facts.fim_mode)
             if facts.adapter:
                 info["adapter_info"] = adapter.describe(facts.adapter)
+                info["adapter_drift"] = self.drift.get(facts.adapter)
         return info
 
     def set_state(self, state: str, message: str = "") -> None:
@@ -106,7 +119,7 @@ class ModelHost:
                 self.problem = ""
                 log.info("model: answering again")
             if self.state == "offline" and self.backend is not None:
-                self.set_state("ready", f"{self.backend.facts.name}: {self.backend.facts.fim_mode}")
+                self.refresh_ready()
             return
         if error.code == "model/closed" or error.message == self.problem:
             return
@@ -132,14 +145,12 @@ class ModelHost:
             seconds = max(round(typical / 1000), 1)
             self.set_state("slow", f"slow machine: suggestions take ~{seconds} s (budget {budget_ms} ms)")
         elif self.state == "slow" and typical < budget_ms * 0.75 and self.backend is not None:
-            self.set_state("ready", f"{self.backend.facts.name}: {self.backend.facts.fim_mode}")
+            self.refresh_ready()
 
-    def _show(self, text: str) -> None:
-        self.server.window_show_message(
-            types.ShowMessageParams(types.MessageType.Error, f"Ghostline: {text}")
-        )
+    def _show(self, text: str, kind: types.MessageType = types.MessageType.Error) -> None:
+        self.server.window_show_message(types.ShowMessageParams(kind, f"Ghostline: {text}"))
 
-    async def _load(self, settings: ModelSettings, remote: RemoteSettings) -> None:
+    async def _load(self, settings: ModelSettings, remote: RemoteSettings, own_adapter: bool = False) -> None:
         loop = asyncio.get_running_loop()
         chosen = None if settings.backend == "remote" else await asyncio.to_thread(choice.decide, settings)
         self._chose(chosen)
@@ -164,6 +175,10 @@ class ModelHost:
             raise
         except ModelError as exc:
             progress(self.server, token, types.WorkDoneProgressEnd(message="failed"))
+            if own_adapter and exc.code.startswith("model/adapter"):
+                self._show(f"{exc.message}; the workspace's adapter is left out", types.MessageType.Warning)
+                await self._load(dataclasses.replace(settings, adapter=""), remote)
+                return
             retry = exc.code in TRANSIENT
             text = f"{exc.message}; retrying in the background (syntax features keep working)"
             text = text if retry else exc.message
@@ -182,8 +197,22 @@ class ModelHost:
             progress(self.server, token, types.WorkDoneProgressEnd(message="ready"))
         self.problem = ""
         facts = self.backend.facts
-        self.set_state("ready", f"{facts.name}: {facts.fim_mode}")
+        self.refresh_ready()
         log.info("model ready: %s (%s, %s)", facts.name, facts.architecture, facts.fim_mode)
+        if self.on_ready is not None:
+            self.on_ready()
+
+    def refresh_ready(self) -> None:
+        """Say "ready" with the model, its FIM mode and its adapter (stale when the code drifted from it)."""
+        if self.backend is None:
+            return
+        facts = self.backend.facts
+        text = f"{facts.name}: {facts.fim_mode}"
+        if facts.adapter:
+            share = self.drift.get(facts.adapter)
+            stale = f", stale: {share:.0%} of the definitions are new" if share and share > DRIFT_WARN else ""
+            text += f", adapter {os.path.basename(facts.adapter)}{stale}"
+        self.set_state("ready", text)
 
     async def _reconnect(
         self, settings: ModelSettings, remote: RemoteSettings, message: str

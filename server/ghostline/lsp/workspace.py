@@ -53,6 +53,10 @@ class IndexHost:
         self.updates = ThreadPoolExecutor(1, thread_name_prefix="ghostline-index")
         """Updates run one at a time, in the order the editor sent them."""
         self.watch: asyncio.Future[None] | None = None
+        self.complete = False
+        """A scan of the whole workspace finished (the index holds every file it allows)."""
+        self.on_complete: Callable[[], None] | None = None
+        """Called when a scan finishes."""
 
 
 _HOSTS: WeakKeyDictionary[GhostlineServer, IndexHost] = WeakKeyDictionary()
@@ -241,6 +245,9 @@ async def _scan(ls: GhostlineServer, roots: list[Path], generation: int) -> None
     if not stop():
         more = f" (stopped at {index.limits.max_files:,} files: index.maxFiles)" if index.truncated else ""
         log.info("workspace index: %s in %.1f s%s", text, time.perf_counter() - began, more)
+        state.complete = True
+        if state.on_complete is not None:
+            state.on_complete()
 
 
 async def _in_daemon_thread(job: Callable[[], None]) -> None:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ghostline.engine.workspace.extract import extract
+from ghostline.model.adapter_record import name_hash
 from ghostline.tune import mine
 from ghostline.tune.dedup import Deduplicator
 from ghostline.tune.doctests import has_doctests
@@ -54,6 +56,10 @@ def _dedup_text(example: dict[str, Any]) -> str:
         context = "\n".join(example["prefix"].splitlines()[-3:])
         return f"{context}\n{example['middle']}"
     return f"{example['completion']}\n{example['prompt']}"
+
+
+DEFINITIONS = "definitions.json"
+"""Hashes of the names the mined files define (an adapter trained on them measures drift against them)."""
 
 
 def build(
@@ -105,6 +111,8 @@ def build(
     summary = _summary(repo, seed, sources, skipped, rows, files_seen, examples_seen)
     summary["secrets"] = _secrets_summary(sources, leaked)
     (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    hashes = sorted({name_hash(e.name) for s in sources for e in extract(s.path, s.language, s.text)})
+    (out / DEFINITIONS).write_text(json.dumps({"definitions": hashes}) + "\n", encoding="utf-8")
     return summary
 
 

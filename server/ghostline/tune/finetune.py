@@ -80,6 +80,7 @@ def finetune(
         n_head_kv=model.config.num_key_value_heads,
         base_sha256=resolved.preset.sha256 if resolved.preset else "",
     )
+    record_for(target.adapter, base, data)
     curves.write_json(history, target.loss_json)
     _annotate(target.loss_json, base, data, config, len(train_rows), len(validation_rows), fim)
     curves.write_png(history, target.loss_png, f"LoRA on {base}: {data.name} ({len(train_rows)} examples)")
@@ -105,3 +106,16 @@ def _annotate(
         prompt_format=f"fim ({fim.name})" if fim else "prefix-only",
     )
     path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+
+
+def record_for(adapter: Path, base: str, data: Path) -> None:
+    """Keep beside the adapter what it learned from (the dataset's definition hashes), to measure drift."""
+    from ghostline.model.adapter_record import write_record
+    from ghostline.tune.dataset import DEFINITIONS
+
+    try:
+        hashes = json.loads((data / DEFINITIONS).read_text(encoding="utf-8"))["definitions"]
+        repository = json.loads((data / "summary.json").read_text(encoding="utf-8")).get("repository", "")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return  # a dataset from an older Ghostline: no drift measure for this adapter
+    write_record(adapter, base, str(repository), hashes)

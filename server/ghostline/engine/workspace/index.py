@@ -60,6 +60,11 @@ class WorkspaceIndex:
         """Definitions indexed."""
         return self._count
 
+    def names(self) -> set[str]:
+        """Every name defined in the indexed files."""
+        with self._lock:
+            return set(self._names)
+
     def scan(
         self,
         roots: list[Path],
