@@ -196,3 +196,40 @@ def test_a_parameter_added_or_removed_brings_the_calls_in_line(
     for e in sorted(edits, key=lambda e: -e.start):
         result = result[: e.start] + e.text + result[e.end :]
     assert result == expected
+
+
+MEMBERS = [  # an attribute of self / this renamed once: its other uses in the same class, no other object's
+    (
+        "python",
+        "class Runner:\n    def __init__(self):\n        self.total = 0\n\n    def run(self, other):\n"
+        "        other.total = 1\n        return self.total\n\n\nclass Other:\n    def f(self):\n"
+        "        return self.total\n",
+        0,
+        [2],
+    ),
+    (
+        "javascript",
+        "class Runner {\n  constructor() { this.total = 0; }\n"
+        "  run(o) { o.total = 1; return this.total; }\n}\nclass B { f() { return this.total; } }\n",
+        0,
+        [2],
+    ),
+    (
+        "java",
+        "class Runner {\n  int total;\n  void run(Runner o) {\n    this.total = 1;\n    o.total = 2;\n"
+        "    if (this.total > 0) { return; }\n  }\n}\n",
+        1,
+        [3],
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "nth", "expected"), MEMBERS)
+def test_an_attribute_of_self_is_renamed_through_its_class(
+    language: str, text: str, nth: int, expected: list[int]
+) -> None:
+    doc, log, cursor = typed_rename(language, text, nth, "result")
+    occurrences = [m.start() for m in re.finditer(r"\btotal\b", text)]
+    shift = len("result") - len("total")
+    wanted = [occurrences[i] + (shift if i > nth else 0) for i in expected]
+    assert sorted(e.start for e in next_edits(doc, log, cursor)) == wanted

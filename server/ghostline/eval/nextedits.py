@@ -18,6 +18,7 @@ from ghostline.engine.nextedit.predict import next_edits
 from ghostline.engine.nextedit.rename import renamed, tokens
 from ghostline.engine.nextedit.signature import signature_change
 from ghostline.eval.history import Change, changes
+from ghostline.syntax.locals import is_name
 
 LANGUAGES = {"python", "javascript", "typescript", "tsx", "rust", "go", "java"}
 Progress = Callable[[int, int, str], None]
@@ -43,10 +44,13 @@ def cases(repo: Path, commits: int = 400) -> list[Case]:
         if len(change.hunks) < 2 or len(hunk.old) != len(hunk.new) or not hunk.old:
             continue
         name = renamed(LogHunk("", 0, "\n".join(hunk.old), "\n".join(hunk.new), 0.0, 0.0))
-        if name is not None:
-            found.append(Case(change, "rename", name[1], name[2]))
-            continue
         doc, log = after_first(change)
+        if name is not None:
+            at = doc.line_start(hunk.start) + name[0]
+            site = (doc.byte_at(at), doc.byte_at(at + len(name[2])))
+            if doc.syntax is not None and is_name(doc.syntax.root, site):  # not a word of a string, comment
+                found.append(Case(change, "rename", name[1], name[2]))  # or keyword (True -> False)
+            continue
         signature = signature_change(doc, log.hunks[-1]) if log.hunks else None
         if signature is not None:
             found.append(Case(change, "signature", signature.function))

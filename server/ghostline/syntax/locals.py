@@ -56,6 +56,12 @@ class _Scopes:
         return next((scope for scope in chain if name in self.bound.get(scope, ())), chain[-1])
 
 
+def is_name(root: Node, site: Span) -> bool:
+    """Whether ``site`` is exactly an identifier of the tree (not a word in a string, comment or keyword)."""
+    node = root.descendant_for_byte_range(*site)
+    return node is not None and (node.start_byte, node.end_byte) == site and node.type.endswith("identifier")
+
+
 def has_locals(language: str) -> bool:
     """Whether the language has a ``locals.scm`` query."""
     return queries.query(language, "locals") is not None
@@ -84,7 +90,7 @@ def same_variable(language: str, root: Node, site: Span, old: str, new: str = ""
         scopes.bound.setdefault(home, set()).add(old)
     source = root.text or b""
     found = []
-    for span in _words(source, old.encode("utf-8")):
+    for span in words(source, old.encode("utf-8")):
         word = root.descendant_for_byte_range(*span)
         if word is None or (word.start_byte, word.end_byte) != span or not _is_variable(word, scopes):
             continue
@@ -116,7 +122,7 @@ def _is_variable(node: Node, scopes: _Scopes) -> bool:
     return node.type.endswith("identifier") and node.type not in MEMBER_TYPES and span not in scopes.members
 
 
-def _words(source: bytes, word: bytes) -> list[Span]:
+def words(source: bytes, word: bytes) -> list[Span]:
     """Where ``word`` occurs in ``source`` as a whole word."""
     found, at = [], source.find(word)
     while at >= 0 and word:

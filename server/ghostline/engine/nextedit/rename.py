@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ghostline.engine.document import Document
 from ghostline.engine.edits import Hunk
 from ghostline.syntax import locals as scopes
+from ghostline.syntax import members
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 _TOKEN = re.compile(r"[A-Za-z0-9_$]+|\s+|.", re.DOTALL)
@@ -70,6 +71,8 @@ def rename_edits(doc: Document, hunk: Hunk, cursor: int) -> list[NextEdit]:
         return []  # the hunk no longer matches the text
     site = (doc.byte_at(at), doc.byte_at(at + len(new)))
     nodes = scopes.same_variable(doc.language, doc.syntax.root, site, old, new) or []
+    if not nodes:  # not a variable: perhaps an attribute of self / this, renamed through its class
+        nodes = members.same_attribute(doc.syntax.root, site, old)
     edits = []
     for node in nodes[:MAX_EDITS]:
         start = doc.offset_of_point(*node.start_point)
