@@ -42,7 +42,7 @@ async def replay(
     from ghostline.harness.client import HarnessClient
 
     text, start, typed = typing_script(path, first_line, count)
-    completion = {"prefetch": False, "debounceMs": 0, "adaptiveDebounce": False}  # the engine, not the policy
+    completion = {"prefetch": False, "debounceMs": 0, "adaptiveDebounce": False, "gate": False}  # the engine
     options = {"model": {"name": model, "nCtx": 2048}, "completion": completion}
     rows: list[dict[str, Any]] = []
     async with HarnessClient(options) as harness:
