@@ -19,6 +19,7 @@ NAMES = (
     "mean_logprob",
     "min_logprob",
     "first_logprob",
+    "sum_logprob",
     "no_logprob",
     "log_tokens",
     "log_chars",
@@ -70,6 +71,7 @@ class Facts:
             max(mean, -10.0),
             max(least, -20.0),
             max(first, -20.0),
+            max(mean * tokens, -40.0),  # the log-probability of the whole suggestion
             float(self.confidence is None),
             math.log1p(tokens),
             math.log1p(self.chars),
