@@ -15,7 +15,7 @@ RETRAIN_EVERY = 100
 """New outcomes between two trainings of the gate in the server."""
 MIN_OUTCOMES, MIN_TAKEN = 150, 20
 """A gate is trained only from this many outcomes, this many of them taken."""
-KEEP = 0.95
+KEEP = 0.99
 """The gate's threshold keeps the suggestions worth this share of the accepted characters it learned from."""
 
 
