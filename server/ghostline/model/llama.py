@@ -313,7 +313,8 @@ class LlamaBackend:
             if stats.generated_tokens == 0:
                 stats.first_token_ms = (time.perf_counter() - start) * 1000
             stats.generated_tokens += 1
-            if pace is not None and (fewer := pace.tick(stats.generated_tokens)) is not None:
+            steps = stats.generated_tokens - stats.accepted_draft_tokens  # a drafted token costs no step
+            if pace is not None and (fewer := pace.tick(steps)) is not None:
                 self._set_threads(fewer)  # crawling beside another program: one thread fewer, now
             piece = decoder.decode(bytes(llm.detokenize([token])))
             stats.token_ends.append((stats.token_ends[-1] if stats.token_ends else 0) + len(piece))
@@ -353,7 +354,7 @@ class LlamaBackend:
             llm._sampler = None
             stats.total_ms = (time.perf_counter() - start) * 1000
             if pace is not None:
-                pace.finish(stats.generated_tokens)
+                pace.finish(stats.generated_tokens - stats.accepted_draft_tokens)
 
     def _choose_threads(self) -> int:
         """Set llama.cpp's thread count for the next call (when it is automatic)."""
