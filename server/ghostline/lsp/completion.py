@@ -124,8 +124,9 @@ def same_line_edit(
     if not after or "\n" in doc.text[offset : after[0].end]:
         return None
     edit = after[0]
-    ls.edits.expect(doc.uri, edit.start, edit.end, edit.text)
     text = doc.text[offset : edit.start] + edit.text
+    ls.edits.expect(doc.uri, offset, edit.end, text)  # as the item's range and text, or as the minimal edit
+    ls.edits.expect(doc.uri, edit.start, edit.end, edit.text)
     return types.InlineCompletionItem(insert_text=text, range=range_of(doc, offset, edit.end))
 
 
