@@ -87,16 +87,20 @@ def typed_rename(language: str, text: str, nth: int, new: str) -> tuple[Document
     return doc, log, at + len(new)
 
 
+def starts_after(text: str, nth: int, expected: list[int]) -> list[int]:
+    """Where the ``expected`` occurrences of ``total`` start once its ``nth`` became ``result``."""
+    occurrences = [m.start() for m in re.finditer(r"\btotal\b", text)]
+    shift = len("result") - len("total")
+    return [occurrences[i] + (shift if i > nth else 0) for i in expected]
+
+
 @pytest.mark.parametrize(("language", "text", "nth", "expected"), CASES)
 def test_a_rename_is_followed_to_the_same_variable_only(
     language: str, text: str, nth: int, expected: list[int]
 ) -> None:
     doc, log, cursor = typed_rename(language, text, nth, "result")
-    occurrences = [m.start() for m in re.finditer(r"\btotal\b", text)]
-    shift = len("result") - len("total")
-    wanted = [occurrences[i] + (shift if i > nth else 0) for i in expected]
     edits = next_edits(doc, log, cursor)
-    assert sorted(e.start for e in edits) == wanted
+    assert sorted(e.start for e in edits) == starts_after(text, nth, expected)
     assert all(doc.text[e.start : e.end] == "total" and e.text == "result" for e in edits)
 
 
@@ -229,7 +233,4 @@ def test_an_attribute_of_self_is_renamed_through_its_class(
     language: str, text: str, nth: int, expected: list[int]
 ) -> None:
     doc, log, cursor = typed_rename(language, text, nth, "result")
-    occurrences = [m.start() for m in re.finditer(r"\btotal\b", text)]
-    shift = len("result") - len("total")
-    wanted = [occurrences[i] + (shift if i > nth else 0) for i in expected]
-    assert sorted(e.start for e in next_edits(doc, log, cursor)) == wanted
+    assert sorted(e.start for e in next_edits(doc, log, cursor)) == starts_after(text, nth, expected)
