@@ -110,7 +110,7 @@ def replay(
         if result.text.strip():
             rate = sum(recent) / len(recent) if recent else 0.3
             facts = facts_for(result, text, task.language, rate, 1.0)
-            truth = task.text[sum(len(r) + 1 for r in task.text.split("\n")[: task.row]) + task.column :]
+            truth = task.text[offset:]  # the gap starts where the cut did: the same offset in the file
             kind, chars = taken(result.text, truth)
             outcome = Outcome(facts.vector(), kind, chars, "replay")
             recent.append(outcome.label)
