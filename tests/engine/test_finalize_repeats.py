@@ -53,6 +53,27 @@ NESTED = "def f(x, y, z):\n    if x > 0:\n        if x == y + z:\n            re
 
 KEPT = [
     # (title, file, document with █, raw model output, expected insertion)
+    (
+        "python: the header written again, then the body: the body",
+        "a.py",
+        "def area(w, h):\n█\n",
+        "def area(w, h):\n    return w * h\n",
+        "    return w * h",
+    ),
+    (
+        "python: the argument above written again, then the missing one",
+        "a.py",
+        "field(\n        type=type,\n        converter=converter,\n█\n        kw_only=kw_only,\n    )\n",
+        "        converter=converter,\n        factory=factory,\n        kw_only=kw_only,\n    )\n",
+        "        factory=factory,",
+    ),
+    (
+        "java: the statement above written again, then the method's }",
+        "A.java",
+        "class A {\n    void park() {\n        U.park(false, 0L);\n█\n\n    void stop() {\n    }\n}\n",
+        "        U.park(false, 0L);\n    }\n\n    void unpark() {\n",
+        "    }",
+    ),
     ("js: } under } closes the for loop", "a.js", JS_FLATTEN, "  }\n", "  }"),
     ("java: the class's } under a method's }", "A.java", JAVA_COUNTER, "}\n", "}"),
     ("c++: } under } at the same depth closes the outer namespace", "a.cpp", CPP_NAMESPACES, "}\n", "}"),
@@ -82,10 +103,17 @@ DROPPED = [
         "",
     ),
     (
-        "python: the function's header again",
+        "python: the function's header again, and nothing else",
         "a.py",
         "def area(w, h):\n█\n",
-        "def area(w, h):\n    return w * h\n",
+        "def area(w, h):\ndef area(w, h):\n",
+        "",
+    ),
+    (
+        "python: the line above again, then the code below (nothing of the gap's own)",
+        "a.py",
+        "def f(xs):\n    total = 0\n█\n    return total\n",
+        "    total = 0\n    return total\n",
         "",
     ),
     (
@@ -127,9 +155,33 @@ def test_a_closer_under_the_same_closer_must_close_a_block_opened_at_its_depth()
     nested = "namespace a {\nnamespace b {\nint x;\n}\n"
     assert finalize("cpp", nested, len(nested), "}", "") == "}"  # closes `namespace a {`
     inner = "if (a) {\n  if (b) {\n    go();\n  }\n"
-    assert finalize("javascript", inner, len(inner), "  }", "") == ""  # `if (a) {` is closed at 0
+    whole = inner + "}\n"
+    assert finalize("javascript", whole, len(inner), "  }", "") == ""  # `if (a) {` is closed at 0
+
+
+def test_a_refused_suggestion_in_a_block_left_open_gives_way_to_its_closer() -> None:
+    inner = "if (a) {\n  if (b) {\n    go();\n  }\n"
+    # the stutter is refused; the document lacks the `}` of `if (a) {`, at its depth
+    assert finalize("javascript", inner, len(inner), "  }", "") == "}"
+    text = "function string(value) {\n    return typeof value === 'string';\n\nexports.string = string;\n"
+    at = text.index("\n\n") + 1
+    assert finalize("javascript", text, at, "exports.string = string;", "") == "}"
+    call = "describe('x', () => {\n  it('y', () => {\n    go();\n\n"
+    assert finalize("javascript", call, len(call) - 1, "", "") == "  })"
+
+
+def test_the_closer_is_offered_only_where_it_mends_the_tree() -> None:
+    whole = "function f() {\n  go();\n\n}\n"
+    assert finalize("javascript", whole, whole.index("\n\n") + 1, "  go();", "") == ""  # nothing is broken
+    later = "function f() {\n  go(;\n\n}\n"  # broken, but not by a missing closer: `}` comes below
+    assert finalize("javascript", later, later.index("\n\n") + 1, "  go(;", "") == ""
+    python = "def f():\n    if x:\n        go(\n\n"
+    assert finalize("python", python, len(python) - 1, "", "") == ""  # Python has no closer lines
+    deeper = "if (a) {\n  go();\n    \n"
+    assert finalize("javascript", deeper, len(deeper) - 1, "", "") == ""  # cannot dedent the cursor
     args = "const xs = [\n  f(1, {\n    a: 1,\n  }),\n"
-    assert finalize("javascript", args, len(args), "  }),", "") == ""  # only `[` is still open
+    assert finalize("javascript", args + "];\n", len(args), "  }),", "") == ""  # only `[` is still open
+    assert finalize("javascript", args, len(args), "  }),", "") == "]"  # and nothing below closes it
     typed = "f(function () {\ng(function () {\nx();\n})\n}"  # the user typed `}`, the model adds `)`
     assert finalize("javascript", typed, len(typed), ")", "") == ")"
     kinds = "{\n(\n)\n"

@@ -10,6 +10,8 @@ from ghostline.engine.completion.stops import indent_of as _indent
 from ghostline.engine.text import to_bytes
 from ghostline.syntax.cursor import error_count
 
+SCAN = 20_000
+"""How far back (characters) the closer fallback looks for the bracket left open."""
 _CODE = re.compile(r"\S")
 _BLANK_START = re.compile(r"(?:[ \t]*\n)+")
 
@@ -21,24 +23,22 @@ def finalize(
     suggestion: str,
     line_after: str,
     baseline: int | None = None,
+    last_resort: bool = True,
 ) -> str:
     """The longest safe part of ``suggestion`` at ``offset`` of ``text`` ('' when nothing is safe).
 
     ``baseline`` is how many syntax errors ``text`` has already (the engine counts them on the document's
-    live tree; None parses ``text`` again): a candidate may not add to them.
+    live tree; None parses ``text`` again): a candidate may not add to them. With ``last_resort``, a
+    blank line where nothing is safe may get the closer of a block left open (``_closer``); a part of a
+    suggestion still streaming does not.
     """
-    suggestion = suggestion.rstrip()
-    if not suggestion.strip():
-        return ""
-    suggestion = _balance(suggestion, line_after)
-    if not suggestion.strip() or _copies_what_follows(text, offset, suggestion):
-        return ""  # empty, or a copy of what already follows
-    if _repeats_line_above(text, offset, suggestion):
-        return ""
+    suggestion = _balance(suggestion.rstrip(), line_after)
     if language is None:
-        return suggestion
+        return "" if _unsafe(text, offset, suggestion) else suggestion
     if baseline is None:
         baseline = error_count(language, to_bytes(text))
+    if _unsafe(text, offset, suggestion):
+        return _closer(language, text, offset, baseline) if last_resort else ""
     depth_below = _indent_below(text, offset)
     fits = _indentation_rule(text, offset, depth_below) if language == "python" else None
     for candidate in _candidates(suggestion, depth_below) + _fallbacks(text, offset, suggestion, depth_below):
@@ -47,7 +47,53 @@ def finalize(
         merged = text[:offset] + candidate + text[offset:]
         if error_count(language, to_bytes(merged)) <= baseline:
             return candidate
+    return _closer(language, text, offset, baseline) if last_resort else ""
+
+
+def _unsafe(text: str, offset: int, suggestion: str) -> bool:
+    """Empty, a copy of what already follows, or a stutter of the line above."""
+    return (
+        not suggestion.strip()
+        or _copies_what_follows(text, offset, suggestion)
+        or _repeats_line_above(text, offset, suggestion)
+    )
+
+
+def _closer(language: str, text: str, offset: int, baseline: int) -> str:
+    """Last resort on a blank line: the closer of a block left open above and never closed, at its depth.
+
+    When the model's text was refused and the document is broken only because brackets opened above the
+    cursor are closed nowhere (closing them all at the end leaves no syntax error), the line that closes the
+    innermost block (``}``, ``})``, ``});``: what its opener's line left open) is offered at that line's
+    indentation. Python has no closers.
+    """
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    head, rest = text[line_start:offset], text[offset : line_end if line_end >= 0 else len(text)]
+    if language == "python" or baseline == 0 or head.strip() or rest.strip():
+        return ""
+    start = max(0, text.rfind("\n", 0, line_start - SCAN))
+    opened = _open_brackets(text[start:line_start])
+    if not opened or opened[-1] not in _open_brackets(text[start:]):
+        return ""  # nothing open, or the code after the cursor closes it
+    lead, _, row = opened[-1]
+    if not lead.startswith(head):
+        return ""  # the opener is shallower than the cursor: inserting cannot dedent
+    closers = "".join(_CLOSER_OF[c] for _, c, r in reversed(opened) if r == row)
+    for candidate in (closers, closers + ";"):
+        merged = text[:offset] + lead[len(head) :] + candidate + text[offset:]
+        if _mended(language, merged, start):
+            return lead[len(head) :] + candidate
     return ""
+
+
+def _mended(language: str, merged: str, start: int) -> bool:
+    """Whether closing what ``merged`` leaves open at its end (``)`` or ``);``) leaves no syntax error."""
+    tail = "".join(_CLOSER_OF[c] for _, c, _ in reversed(_open_brackets(merged[start:])))
+    return any(
+        error_count(language, to_bytes(f"{merged.rstrip()}\n{end}\n")) == 0
+        for end in dict.fromkeys((tail, tail.replace(")", ");")))
+    )
 
 
 def _fallbacks(text: str, offset: int, suggestion: str, below: int) -> list[str]:
@@ -174,6 +220,20 @@ def _repeats_line_above(text: str, offset: int, suggestion: str) -> bool:
 
 
 _OPENER_OF = {")": "(", "]": "[", "}": "{"}
+_CLOSER_OF = {v: k for k, v in _OPENER_OF.items()}
+
+
+def _open_brackets(before: str) -> list[tuple[str, str, int]]:
+    """The brackets still open at the end of ``before``: (leading blanks of their line, bracket, row)."""
+    still_open: list[tuple[str, str, int]] = []
+    for r, row in enumerate(before.split("\n")):
+        lead = row[: len(row) - len(row.lstrip(" \t"))]
+        for c in row:
+            if c in "([{":
+                still_open.append((lead, c, r))
+            elif c in CLOSING and still_open and still_open[-1][1] == _OPENER_OF[c]:
+                still_open.pop()
+    return still_open
 
 
 def _closes_open_brackets(before: str, line: str) -> bool:
@@ -185,14 +245,8 @@ def _closes_open_brackets(before: str, line: str) -> bool:
     closers = line.strip().rstrip(";,")
     if not closers or any(c not in CLOSING for c in closers):
         return False
-    still_open: list[tuple[str, int]] = []
-    for row in before.split("\n"):
-        depth = _indent(row)
-        for c in row:
-            if c in "([{":
-                still_open.append((c, depth))
-            elif c in CLOSING and still_open and still_open[-1][0] == _OPENER_OF[c]:
-                still_open.pop()
-    if not still_open or still_open[-1][1] != _indent(line):
+    opened = _open_brackets(before)
+    if not opened or len(opened[-1][0]) != _indent(line):
         return False
-    return all(still_open and still_open.pop()[0] == _OPENER_OF[c] for c in closers)
+    still_open = [c for _, c, _ in opened]
+    return all(still_open and still_open.pop() == _OPENER_OF[c] for c in closers)

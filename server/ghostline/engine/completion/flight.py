@@ -69,7 +69,7 @@ class Flight:
             return None
         lines = unheal(ctx.line_before, text[: text.rfind("\n")])
         line_after = ctx.suffix.split("\n", 1)[0]
-        safe = finalize(ctx.language, ctx.text, ctx.offset, lines, line_after, ctx.errors)
+        safe = finalize(ctx.language, ctx.text, ctx.offset, lines, line_after, ctx.errors, last_resort=False)
         return Suggestion(safe, self.offset, cut=True) if safe else None
 
     def covers(self, uri: str, before: str, after: str) -> str | None:

@@ -90,7 +90,8 @@ def generate(
 
 def guard_for(ctx: CompletionContext, max_lines: int) -> StreamGuard:
     """The stop rules for a generation at ``ctx``."""
-    return StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, max_lines, tight=ctx.tight)
+    above = ctx.prefix[:-1].rsplit("\n", 1)[-1] if ctx.prefix.endswith("\n") else ""
+    return StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, max_lines, tight=ctx.tight, above=above)
 
 
 def safe_text(ctx: CompletionContext, guard: StreamGuard) -> str:

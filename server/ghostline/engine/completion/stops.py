@@ -24,7 +24,9 @@ def indent_of(line: str) -> int:
 class StreamGuard:
     """Fed the streamed text; decides when the suggestion is complete (then ``done`` is set)."""
 
-    def __init__(self, mode: str, line_before: str, suffix: str, max_lines: int, tight: bool = False) -> None:
+    def __init__(
+        self, mode: str, line_before: str, suffix: str, max_lines: int, tight: bool = False, above: str = ""
+    ) -> None:
         self.mode = mode
         self.base = indent_of(line_before) if line_before.strip() else len(line_before)
         self.lead = len(line_before) if not line_before.strip() else -1
@@ -46,6 +48,10 @@ class StreamGuard:
         self.closer_first = False
         """The first written line only closes brackets: the block ends there, the code below follows."""
         self.max_lines = max_lines
+        self.above = above.rstrip() if not line_before.strip() and above.strip() else ""
+        """On a blank line, the line just above: the model often writes it again before the gap's own code
+        (it re-anchors); such leading copies are dropped, and the guard judges what follows them."""
+        self.line_before = line_before
         self.text = ""
         self.done = False
 
@@ -59,6 +65,7 @@ class StreamGuard:
                 self.text = self.text.split("\n", 1)[0]
                 self.done = True
             return
+        self._drop_reanchor()
         lines = self.text.split("\n")
         for i, line in enumerate(lines[:-1]):
             if self.lead >= 0 and line.strip():
@@ -79,6 +86,19 @@ class StreamGuard:
                 self.text = "\n".join(lines[: i + 1])
                 self.done = True
                 return
+
+    def _drop_reanchor(self) -> None:
+        """Drop whole leading lines that copy the line above the cursor (same code, same depth).
+
+        A line of closers is kept: ``}`` under ``}`` closes another block.
+        """
+        while self.above and "\n" in self.text:
+            first, rest = self.text.split("\n", 1)
+            written = (self.line_before + unheal(self.line_before, first)).rstrip()
+            if written != self.above or set(written.strip()) <= set(CLOSING + ";,"):
+                self.above = ""  # the first line is the gap's own: stop looking
+                return
+            self.text = rest
 
     def _cut_before(self, line: str) -> int | None:
         """None to keep going; 0 to stop before ``line``, 1 to stop after it."""
