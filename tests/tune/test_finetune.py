@@ -16,7 +16,7 @@ from ghostline.model.gguf import read_header
 from ghostline.model.llama import LlamaBackend
 from ghostline.tune import dataset
 from ghostline.tune.evaluate import evaluate_repo
-from ghostline.tune.finetune import Outputs, finetune
+from ghostline.tune.finetune import Outputs, finetune, of_kinds
 from ghostline.tune.prompts import to_pair
 from ghostline.tune.train import History, TrainConfig
 
@@ -40,7 +40,8 @@ def model_path(name: str) -> Path:
 def trained(stdlib_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Outputs, History]:
     data = tmp_path_factory.mktemp("data")
     dataset.build(stdlib_repo, data, seed=7)
-    out, history = finetune("smollm2-135m", data, tmp_path_factory.mktemp("run"), TINY, max_examples=24)
+    run = tmp_path_factory.mktemp("run")
+    out, history = finetune("smollm2-135m", data, run, TINY, max_examples=24, kinds="fim,function-to-doc")
     return data, out, history
 
 
@@ -52,6 +53,7 @@ def test_validation_loss_goes_down_and_curves_are_written(trained: tuple[Path, O
     logged = json.loads(out.loss_json.read_text())
     assert logged["validation"][0]["loss"] == pytest.approx(history.initial_loss)
     assert len(logged["train"]) == len(history.train) and logged["base"] == "smollm2-135m"
+    assert logged["kinds"] == "fim,function-to-doc"
     assert out.loss_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -245,3 +247,11 @@ def test_the_workspaces_own_adapter_is_loaded_and_told_stale_or_left_out(
     else:  # another base: told once, and the model serves without it
         assert info.state == "ready" and not info.adapter
         assert any("the workspace's adapter is left out" in m for m in messages), messages
+
+
+def test_kinds_keep_the_named_examples_and_fim_stands_for_every_fim_kind() -> None:
+    rows = [{"kind": k} for k in ("fim-line", "fim-body", "doc-to-function", "function-to-doc", "fimline")]
+    assert of_kinds(rows, "") == rows
+    assert [r["kind"] for r in of_kinds(rows, "fim")] == ["fim-line", "fim-body"]
+    kept = of_kinds(rows, " fim-body, doc-to-function")
+    assert [r["kind"] for r in kept] == ["fim-body", "doc-to-function"]

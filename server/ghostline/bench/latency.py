@@ -33,17 +33,24 @@ def typing_script(path: Path, first_line: int, count: int) -> tuple[str, int, st
 
 
 async def replay(
-    model: str, path: Path, first_line: int, count: int, pause_ms: int, cold: dict[str, float] | None = None
+    model: str,
+    path: Path,
+    first_line: int,
+    count: int,
+    pause_ms: int,
+    cold: dict[str, float] | None = None,
+    adapter: str = "",
 ) -> list[dict[str, Any]]:
     """Type ``count`` characters one at a time; per keystroke: latency, cache hit, tokens, prompt.
 
     With ``cold``, a fresh file is opened afterwards and the time to its first suggestion is put there.
+    ``adapter``: a LoRA adapter served with the model (the setting ``model.adapter``).
     """
     from ghostline.harness.client import HarnessClient
 
     text, start, typed = typing_script(path, first_line, count)
     completion = {"prefetch": False, "debounceMs": 0, "adaptiveDebounce": False, "gate": False}  # the engine
-    options = {"model": {"name": model, "nCtx": 2048}, "completion": completion}
+    options = {"model": {"name": model, "nCtx": 2048, "adapter": adapter}, "completion": completion}
     rows: list[dict[str, Any]] = []
     async with HarnessClient(options) as harness:
         await harness.wait_model()
@@ -105,10 +112,13 @@ def busy_processes(n: int) -> list[subprocess.Popen[bytes]]:
     return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
 
 
-def raw_latencies(path: str, rows: list[dict[str, Any]]) -> list[float]:
+def raw_latencies(path: str, rows: list[dict[str, Any]], adapter: str = "") -> list[float]:
     """The identical prompts through llama-cpp-python's own completion call (its prefix cache on)."""
     llama_cpp = _import_llama_cpp()
-    llm = llama_cpp.Llama(model_path=path, n_ctx=2048, n_threads=default_threads(), verbose=True, seed=0)
+    options: dict[str, Any] = {"n_ctx": 2048, "n_threads": default_threads(), "verbose": True, "seed": 0}
+    if adapter:
+        options["lora_path"] = adapter
+    llm = llama_cpp.Llama(model_path=path, **options)
     out = []
     for row in rows:
         if not row["model_call"]:
@@ -121,14 +131,19 @@ def raw_latencies(path: str, rows: list[dict[str, Any]]) -> list[float]:
     return out
 
 
-def run_latency_bench(model: str, count: int, pause_ms: int, as_json: bool, load: int = 0) -> int:
-    """Replay, then the raw baseline (both beside ``load`` busy processes), then print the figures."""
+def run_latency_bench(
+    model: str, count: int, pause_ms: int, as_json: bool, load: int = 0, adapter: str = ""
+) -> int:
+    """Replay, then the raw baseline (both beside ``load`` busy processes), then print the figures.
+
+    With ``adapter``, the server and the raw call both apply that LoRA adapter.
+    """
     path = str(fetch.pull(registry.resolve(model)))
     busy = busy_processes(load)
     cold: dict[str, float] = {}
     try:
-        rows = asyncio.run(replay(model, SAMPLE, 40, count, pause_ms, cold))
-        raw = raw_latencies(path, rows)
+        rows = asyncio.run(replay(model, SAMPLE, 40, count, pause_ms, cold, adapter))
+        raw = raw_latencies(path, rows, adapter)
     finally:
         for process in busy:
             process.kill()
@@ -142,6 +157,7 @@ def run_latency_bench(model: str, count: int, pause_ms: int, as_json: bool, load
     engine = [r["engine_ms"] / max(ms, 1e-6) for r, ms in zip(calls, raw, strict=True)]
     result = {
         "model": model,
+        "adapter": adapter,
         "load": load,
         "keystrokes": len(rows),
         "p50_ms": round(percentile(all_ms, 50), 1),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,6 +25,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     bench.add_argument("--keystrokes", type=int, default=150, help="latency: characters to type")
     bench.add_argument("--pause-ms", type=int, default=80, help="latency: pause between keystrokes")
     bench.add_argument("--model", default="qwen2.5-coder-0.5b", help="latency: the model")
+    bench.add_argument("--adapter", default="", help="latency: a LoRA adapter (.gguf) served with the model")
     bench.add_argument(
         "--load", type=int, default=0, metavar="N", help="latency: N busy processes beside it (CPU loops)"
     )
@@ -60,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     if args.what == "latency":
         from ghostline.bench.latency import run_latency_bench
 
-        return run_latency_bench(args.model, args.keystrokes, args.pause_ms, args.json, args.load)
+        adapter = str(Path(args.adapter).resolve()) if args.adapter else ""
+        return run_latency_bench(args.model, args.keystrokes, args.pause_ms, args.json, args.load, adapter)
     from ghostline.bench.model import run_model_bench
 
     models = [m.strip() for m in args.models.split(",") if m.strip()]

@@ -30,6 +30,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--eval-every", type=int, default=20, help="steps between validation losses")
     p.add_argument("--patience", type=int, default=3, help="evaluations without improvement before stopping")
     p.add_argument("--max-examples", type=int, default=0, help="use at most this many training examples")
+    p.add_argument(
+        "--kinds",
+        default="",
+        help="train and validate on these example kinds only (comma-separated; fim: all fim-*)",
+    )
     p.add_argument("--max-validation", type=int, default=64, help="validation examples per evaluation")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: one per core)")
@@ -68,7 +73,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         with ProgressBar("finetune", unit="step") as bar:
             out, history = finetune(
-                args.base, args.data, args.output, config, max_examples=args.max_examples, progress=bar.update
+                args.base,
+                args.data,
+                args.output,
+                config,
+                max_examples=args.max_examples,
+                kinds=args.kinds,
+                progress=bar.update,
             )
     except (ModelError, FileNotFoundError, ValueError) as exc:
         print(f"ghostline finetune: {exc}", file=sys.stderr)

@@ -47,12 +47,18 @@ def finetune(
     config: TrainConfig,
     *,
     max_examples: int = 0,
+    kinds: str = "",
     progress: Progress | None = None,
 ) -> tuple[Outputs, History]:
-    """Train a LoRA adapter of ``base`` on ``data``'s train split, stopping on its validation split."""
+    """Train a LoRA adapter of ``base`` on ``data``'s train split, stopping on its validation split.
+
+    ``kinds`` (comma-separated; ``fim`` stands for every ``fim-*`` kind) keeps those examples only.
+    """
     resolved = loader.locate(ModelSettings(name=base))
     header = read_header(str(resolved.path))
-    train_rows, validation_rows = read_split(data, "train"), read_split(data, "validation")
+    train_rows, validation_rows = (
+        of_kinds(read_split(data, split), kinds) for split in ("train", "validation")
+    )
     if max_examples:
         train_rows = train_rows[:max_examples]
     if not train_rows or not validation_rows:
@@ -82,9 +88,21 @@ def finetune(
     )
     record_for(target.adapter, base, data)
     curves.write_json(history, target.loss_json)
-    _annotate(target.loss_json, base, data, config, len(train_rows), len(validation_rows), fim)
+    _annotate(target.loss_json, base, data, config, len(train_rows), len(validation_rows), fim, kinds)
     curves.write_png(history, target.loss_png, f"LoRA on {base}: {data.name} ({len(train_rows)} examples)")
     return target, history
+
+
+def of_kinds(rows: list[dict[str, Any]], kinds: str) -> list[dict[str, Any]]:
+    """The rows whose kind is in ``kinds`` (or starts with a listed word and a dash); all when empty."""
+    wanted = tuple(k.strip() for k in kinds.split(",") if k.strip())
+    if not wanted:
+        return rows
+    return [
+        r
+        for r in rows
+        if r.get("kind") in wanted or str(r.get("kind", "")).startswith(tuple(f"{k}-" for k in wanted))
+    ]
 
 
 def _annotate(
@@ -95,6 +113,7 @@ def _annotate(
     n_train: int,
     n_validation: int,
     fim: fim_formats.FimFormat | None,
+    kinds: str = "",
 ) -> None:
     """Add what the run was to its loss JSON."""
     record = json.loads(path.read_text(encoding="utf-8"))
@@ -104,6 +123,7 @@ def _annotate(
         config=asdict(config),
         examples={"train": n_train, "validation": n_validation},
         prompt_format=f"fim ({fim.name})" if fim else "prefix-only",
+        kinds=kinds or "all",
     )
     path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
