@@ -186,3 +186,50 @@ def test_the_closer_is_offered_only_where_it_mends_the_tree() -> None:
     assert finalize("javascript", typed, len(typed), ")", "") == ")"
     kinds = "{\n(\n)\n"
     assert finalize(None, kinds, len(kinds), ")", "") == ""  # `{` is open, not `(`
+
+
+ALIGNED = [
+    # (title, language, document with █, model output, expected insertion)
+    (
+        "java: a method's } written at column 0 goes to the method's depth",
+        "java",
+        "class A {\n    int f() {\n        return 1;\n█\n\n    // next\n}\n",
+        "}",
+        "    }",
+    ),
+    (
+        "js: } else { lines up with its if",
+        "javascript",
+        "function f(a) {\n  if (a) {\n    go();\n█\n    stop();\n  }\n}\n",
+        "} else {",
+        "  } else {",
+    ),
+    (
+        "js: the } of a block whose condition took two lines lines up with the condition's first line",
+        "javascript",
+        "function f(a, b) {\n  if (a &&\n      b) {\n    go();\n█\n}\n",
+        "      }",
+        "  }",
+    ),
+    (
+        "python: the ) of a call written over lines lines up with the call",
+        "python",
+        "def f():\n    x = g(\n        1,\n        2,\n█\n    return x\n",
+        ")",
+        "    )",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "lang", "text", "raw", "expected"), ALIGNED, ids=[a[0] for a in ALIGNED])
+def test_a_first_line_of_closers_goes_to_its_openers_depth(
+    title: str, lang: str, text: str, raw: str, expected: str
+) -> None:
+    offset = text.index("█")
+    assert finalize(lang, text.replace("█", ""), offset, raw, "") == expected
+
+
+def test_a_closer_is_not_moved_where_it_closes_nothing_or_the_cursor_is_deeper() -> None:
+    assert finalize("javascript", "f(1);\n", len("f(1);\n"), "}", "") == ""  # nothing open: nothing to close
+    deep = "function f() {\n  go();\n    "
+    assert finalize("javascript", deep, len(deep), "}", "") == "}"  # typed at the cursor: cannot dedent

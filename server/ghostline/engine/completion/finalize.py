@@ -32,7 +32,7 @@ def finalize(
     blank line where nothing is safe may get the closer of a block left open (``_closer``); a part of a
     suggestion still streaming does not.
     """
-    suggestion = _balance(suggestion.rstrip(), line_after)
+    suggestion = _align_closer(text, offset, _balance(suggestion.rstrip(), line_after))
     if language is None:
         return "" if _unsafe(text, offset, suggestion) else suggestion
     if baseline is None:
@@ -48,6 +48,23 @@ def finalize(
         if error_count(language, to_bytes(merged)) <= baseline:
             return candidate
     return _closer(language, text, offset, baseline) if last_resort else ""
+
+
+def _align_closer(text: str, offset: int, suggestion: str) -> str:
+    """On a blank line, a first line starting with a closer goes where the line that opened it starts.
+
+    ``}``, ``} else {``, ``)``: from the start of a blank line the model cannot see the cursor's depth.
+    """
+    line_start = text.rfind("\n", 0, offset) + 1
+    head = text[line_start:offset]
+    first, sep, rest = suggestion.partition("\n")
+    body = first.strip()
+    if head.strip() or not body or body[0] not in CLOSING:
+        return suggestion
+    opened = _open_brackets(text[max(0, text.rfind("\n", 0, line_start - SCAN)) : line_start])
+    if not opened or opened[-1][1] != _OPENER_OF[body[0]] or not opened[-1][0].startswith(head):
+        return suggestion
+    return opened[-1][0][len(head) :] + body + sep + rest
 
 
 def _unsafe(text: str, offset: int, suggestion: str) -> bool:
@@ -224,15 +241,22 @@ _CLOSER_OF = {v: k for k, v in _OPENER_OF.items()}
 
 
 def _open_brackets(before: str) -> list[tuple[str, str, int]]:
-    """The brackets still open at the end of ``before``: (leading blanks of their line, bracket, row)."""
+    """The brackets still open at the end of ``before``: (leading blanks of their line, bracket, row).
+
+    A line that closes a bracket opened on an earlier line counts with that line's blanks.
+    """
     still_open: list[tuple[str, str, int]] = []
     for r, row in enumerate(before.split("\n")):
         lead = row[: len(row) - len(row.lstrip(" \t"))]
+        depth = len(still_open)
+        outer = still_open[-1][0] if still_open and still_open[-1][1] in "([" else None
         for c in row:
             if c in "([{":
                 still_open.append((lead, c, r))
             elif c in CLOSING and still_open and still_open[-1][1] == _OPENER_OF[c]:
                 still_open.pop()
+                if outer is not None and len(still_open) < depth:
+                    lead = outer  # ``    b) {`` ends a condition begun above: its block lines up there
     return still_open
 
 
