@@ -233,3 +233,14 @@ def test_a_closer_is_not_moved_where_it_closes_nothing_or_the_cursor_is_deeper()
     assert finalize("javascript", "f(1);\n", len("f(1);\n"), "}", "") == ""  # nothing open: nothing to close
     deep = "function f() {\n  go();\n    "
     assert finalize("javascript", deep, len(deep), "}", "") == "}"  # typed at the cursor: cannot dedent
+
+
+def test_a_shorter_cut_that_mends_the_document_wins_over_a_longer_one_that_only_adds_no_error() -> None:
+    # the gap is a method's header; the model writes a whole other method, which leaves the body below
+    # orphaned; cut before its closing brace it gives that body a header (the longest cut that mends)
+    text = "class A {\n    int y;\n\n\n        return y;\n    }\n}\n"
+    at = text.index("\n\n\n") + 2
+    raw = "    int get() {\n        return 0;\n    }"
+    assert finalize("java", text, at, raw, "") == "    int get() {\n        return 0;"
+    whole = "class A {\n    int y;\n\n}\n"  # nothing broken: the longest safe text, as before
+    assert finalize("java", whole, whole.index("\n\n") + 2, raw, "") == raw

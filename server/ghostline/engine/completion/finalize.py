@@ -41,13 +41,18 @@ def finalize(
         return _closer(language, text, offset, baseline) if last_resort else ""
     depth_below = _indent_below(text, offset)
     fits = _indentation_rule(text, offset, depth_below) if language == "python" else None
+    best, fewest = "", baseline + 1
     for candidate in _candidates(suggestion, depth_below) + _fallbacks(text, offset, suggestion, depth_below):
         if fits is not None and not fits(candidate):
             continue  # tree-sitter forgives a wrong indentation, Python does not
-        merged = text[:offset] + candidate + text[offset:]
-        if error_count(language, to_bytes(merged)) <= baseline:
-            return candidate
-    return _closer(language, text, offset, baseline) if last_resort else ""
+        errors = error_count(language, to_bytes(text[:offset] + candidate + text[offset:]))
+        if errors < fewest:  # the longest safe one, unless a shorter one mends what the document lacks
+            best, fewest = candidate, errors
+        if fewest == 0:
+            break
+    if best or not last_resort:
+        return best
+    return _closer(language, text, offset, baseline)
 
 
 def _align_closer(text: str, offset: int, suggestion: str) -> str:
