@@ -244,3 +244,13 @@ def test_a_shorter_cut_that_mends_the_document_wins_over_a_longer_one_that_only_
     assert finalize("java", text, at, raw, "") == "    int get() {\n        return 0;"
     whole = "class A {\n    int y;\n\n}\n"  # nothing broken: the longest safe text, as before
     assert finalize("java", whole, whole.index("\n\n") + 2, raw, "") == raw
+
+
+def test_the_closer_of_a_block_that_the_code_below_shows_unclosed() -> None:
+    # an object literal lacks its `}`: the code below goes on at the opener's depth
+    text = "async function f(spec) {\n    const opts = {\n      a: 1,\n      spec,\n\n    await go(opts)\n}\n"
+    at = text.index(",\n\n") + 2
+    assert finalize("javascript", text, at, "      spec,", "") == "    }"
+    # inside a new function left open at the end, an `if` whose `}` is below is not closed early
+    typing = "function a() {\n  if (x) {\n\n  }\n  more();\n"
+    assert finalize("javascript", typing, typing.index("{\n\n") + 2, "  if (x) {", "") == ""

@@ -84,10 +84,11 @@ def _unsafe(text: str, offset: int, suggestion: str) -> bool:
 def _closer(language: str, text: str, offset: int, baseline: int) -> str:
     """Last resort on a blank line: the closer of a block left open above and never closed, at its depth.
 
-    When the model's text was refused and the document is broken only because brackets opened above the
-    cursor are closed nowhere (closing them all at the end leaves no syntax error), the line that closes the
-    innermost block (``}``, ``})``, ``});``: what its opener's line left open) is offered at that line's
-    indentation. Python has no closers.
+    When the model's text was refused and the innermost block open at the cursor is never closed (the
+    first line below as shallow as its opener's line is not its closer), the line that closes it (``}``,
+    ``})``, ``});``: what its opener's line left open) is offered at that line's indentation, if the
+    document with it (and with what is still open closed at its end) has no syntax error. Python has no
+    closers.
     """
     line_start = text.rfind("\n", 0, offset) + 1
     line_end = text.find("\n", offset)
@@ -96,17 +97,25 @@ def _closer(language: str, text: str, offset: int, baseline: int) -> str:
         return ""
     start = max(0, text.rfind("\n", 0, line_start - SCAN))
     opened = _open_brackets(text[start:line_start])
-    if not opened or opened[-1] not in _open_brackets(text[start:]):
-        return ""  # nothing open, or the code after the cursor closes it
+    if not opened:
+        return ""
     lead, _, row = opened[-1]
-    if not lead.startswith(head):
-        return ""  # the opener is shallower than the cursor: inserting cannot dedent
     closers = "".join(_CLOSER_OF[c] for _, c, r in reversed(opened) if r == row)
+    if not lead.startswith(head) or _closed_below(text, line_start, len(lead), closers[0]):
+        return ""  # the opener is shallower than the cursor (inserting cannot dedent), or it is closed
     for candidate in (closers, closers + ";"):
         merged = text[:offset] + lead[len(head) :] + candidate + text[offset:]
         if _mended(language, merged, start):
             return lead[len(head) :] + candidate
     return ""
+
+
+def _closed_below(text: str, line_start: int, depth: int, closer: str) -> bool:
+    """Whether the first line below as shallow as ``depth`` is that block's closer, at ``depth``."""
+    for line in text[line_start:].split("\n")[1:]:
+        if line.strip() and _indent(line) <= depth:
+            return _indent(line) == depth and line.strip().startswith(closer)
+    return False
 
 
 def _mended(language: str, merged: str, start: int) -> bool:
