@@ -5,6 +5,7 @@ from __future__ import annotations
 from ghostline.config import CompletionSettings
 from ghostline.engine.completion.context import SUFFIX_LINES, ContextBuilder
 from ghostline.engine.completion.generate import prompt_for
+from ghostline.engine.completion.project import code_only
 from ghostline.engine.completion.prompt import build_prompt, healed, unheal
 from ghostline.engine.document import Document
 from ghostline.model import fim
@@ -56,6 +57,29 @@ def test_a_document_that_only_shares_words_gives_no_snippet_open_or_recently_clo
     builder.forget(lookalike)  # closed: a recent document, under the same rule
     assert ContextBuilder().build(doc, CURSOR, SETTINGS, []).snippets == ()
     assert builder.build(Document("file:///p/b.py", SOURCE), CURSOR, SETTINGS, []).snippets == ()
+
+
+def test_a_closed_document_of_another_workspace_folder_gives_no_snippet() -> None:
+    helper = Document("file:///elsewhere/helpers.py", HELPER)
+    doc, builder = Document("file:///p/a.py", SOURCE), ContextBuilder()
+    builder.forget(helper)
+    assert [s.path for s in builder.build(doc, CURSOR, SETTINGS, []).snippets] == ["helpers.py"]
+    builder.root = "/p"  # a workspace folder: the closed file outside it is another project's
+    assert builder.build(Document("file:///p/b.py", SOURCE), CURSOR, SETTINGS, []).snippets == ()
+    builder.forget(Document("file:///p/lib/helpers.py", HELPER))
+    assert [s.path for s in builder.build(doc, CURSOR, SETTINGS, []).snippets] == ["helpers.py"]
+
+
+def test_names_in_comments_near_the_cursor_relate_no_file() -> None:
+    """A name only in a comment or a licence (``step_helper`` in prose) makes no file related."""
+    commented = SOURCE.replace(CALL, "    # see step_helper for the total\n")
+    doc = Document("file:///p/a.py", commented)
+    other = Document("file:///p/helpers.py", HELPER)
+    at = commented.index("    return pa") + len("    return pa")
+    assert ContextBuilder().build(doc, at, SETTINGS, [other]).snippets == ()
+    licence = "/*\n * Licensed under step_helper terms.\n */\n"
+    assert code_only(" * step_helper terms.\n */\nx = 1  # step_helper\n") == "\nx = 1  \n"
+    assert code_only(licence + 'u = "http://step_helper"\n') == '\nu = "http://step_helper"\n'
 
 
 def test_a_module_the_document_imports_is_related() -> None:

@@ -143,7 +143,8 @@ class ContextBuilder:
             start -= 1
             size += len(doc.line(start)) + 1
         near = "\n".join(doc.line(i) for i in range(max(line - 20, 0), line + 1))
-        wanted = set(project.names_near(near, len(near))) - self._defined_in(doc)
+        code = project.code_only(near)  # a name in a comment or a licence does not make a file related
+        wanted = set(project.names_near(code, len(code))) - self._defined_in(doc)
         snippets = self._snippets(
             doc, near, wanted, int(settings.cross_file_tokens * CHARS_PER_TOKEN), others
         )
@@ -226,7 +227,7 @@ class ContextBuilder:
             if o.uri != doc.uri and o.language == doc.language
         ]
         seen = {uri for uri, _, _ in sources} | {doc.uri}
-        sources += [s for s in self.recent if s[0] not in seen and _language_of(s[0]) == doc.language]
+        sources += [s for s in self.recent if s[0] not in seen and self._may_inform(doc, s[0])]
         scored = []
         for uri, text, defined in sources:
             if not (defined & wanted or _stem(uri) in imports):
@@ -245,6 +246,12 @@ class ContextBuilder:
                 chosen.append(snippet)
                 used += len(snippet.text)
         return tuple(sorted(chosen, key=lambda s: (s.path, s.start_line)))
+
+    def _may_inform(self, doc: Document, other: str) -> bool:
+        """Whether a closed document may inform ``doc``: the same language, in the same workspace folder."""
+        root = self.root.rstrip("/") + "/"
+        inside = self.root and _fs_path(doc.uri).startswith(root)
+        return _language_of(other) == doc.language and (not inside or _fs_path(other).startswith(root))
 
     def _head(self, doc: Document, window_start: int, byte: int) -> str:
         """Imports and the enclosing header that lie before the window (as text)."""

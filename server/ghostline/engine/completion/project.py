@@ -70,6 +70,26 @@ def names_near(text: str, cursor: int) -> list[str]:
     return sorted(last, key=lambda n: (last[n], n))
 
 
+_COMMENTS = re.compile(
+    r"/\*.*?(?:\*/|\Z)"  # a block comment (to the end of the text when it does not close)
+    r"|\"\"\".*?(?:\"\"\"|\Z)|'\'\'.*?(?:'\'\'|\Z)"  # a docstring
+    r"|(?:^|(?<=\s))(?://|#)[^\n]*"  # a line comment (not the // of a URL inside a string)
+    r"|^[ \t]*\*[^\n]*",  # a line inside a block comment opened above the text
+    re.DOTALL | re.MULTILINE,
+)
+
+
+def code_only(text: str) -> str:
+    """``text`` without its comments and docstrings (roughly: for picking names, not for parsing).
+
+    A block comment closed in ``text`` but opened before it is dropped up to its end.
+    """
+    end = text.find("*/")
+    if end >= 0 and text.find("/*", 0, end) < 0:
+        text = text[end + 2 :]
+    return _COMMENTS.sub("", text)
+
+
 def imported_names(text: str) -> list[str]:
     """Names the document imports one by one, in order (``from m import a, b as c`` → a, b).
 
