@@ -176,7 +176,9 @@ def test_the_closer_is_offered_only_where_it_mends_the_tree() -> None:
     later = "function f() {\n  go(;\n\n}\n"  # broken, but not by a missing closer: `}` comes below
     assert finalize("javascript", later, later.index("\n\n") + 1, "  go(;", "") == ""
     python = "def f():\n    if x:\n        go(\n\n"
-    assert finalize("python", python, len(python) - 1, "", "") == ""  # Python has no closer lines
+    assert finalize("python", python, len(python) - 1, "", "") == "        )"  # a call's closing bracket
+    block = "def f():\n    if x:\n\n"
+    assert finalize("python", block, len(block) - 1, "", "") == ""  # a Python block has no closer
     deeper = "if (a) {\n  go();\n    \n"
     assert finalize("javascript", deeper, len(deeper) - 1, "", "") == ""  # cannot dedent the cursor
     args = "const xs = [\n  f(1, {\n    a: 1,\n  }),\n"

@@ -87,13 +87,12 @@ def _closer(language: str, text: str, offset: int, baseline: int) -> str:
     When the model's text was refused and the innermost block open at the cursor is never closed (the
     first line below as shallow as its opener's line is not its closer), the line that closes it (``}``,
     ``})``, ``});``: what its opener's line left open) is offered at that line's indentation, if the
-    document with it (and with what is still open closed at its end) has no syntax error. Python has no
-    closers.
+    document with it (and with what is still open closed at its end) has no syntax error.
     """
     line_start = text.rfind("\n", 0, offset) + 1
     line_end = text.find("\n", offset)
     head, rest = text[line_start:offset], text[offset : line_end if line_end >= 0 else len(text)]
-    if language == "python" or baseline == 0 or head.strip() or rest.strip():
+    if baseline == 0 or head.strip() or rest.strip():
         return ""
     start = max(0, text.rfind("\n", 0, line_start - SCAN))
     opened = _open_brackets(text[start:line_start])
