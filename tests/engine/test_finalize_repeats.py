@@ -256,3 +256,15 @@ def test_the_closer_of_a_block_that_the_code_below_shows_unclosed() -> None:
     # inside a new function left open at the end, an `if` whose `}` is below is not closed early
     typing = "function a() {\n  if (x) {\n\n  }\n  more();\n"
     assert finalize("javascript", typing, typing.index("{\n\n") + 2, "  if (x) {", "") == ""
+
+
+def test_a_suggestion_that_leaves_open_a_block_the_code_below_shows_ended_gives_way_to_its_closer() -> None:
+    text = (
+        "class S {\n    get active() {\n        return this._active;\n\n"
+        + "    run() {\n        go();\n    }\n}\n"
+    )
+    at = text.index(";\n\n") + 2
+    model = "        if (done) {\n            stop();\n        }"
+    assert finalize("javascript", text, at, model, "") == "    }"
+    writing = "function g() {\n  const x = 1;\n\n"  # the end of the file: the user may still be writing it
+    assert finalize("javascript", writing, len(writing) - 1, "  return x;", "") == "  return x;"

@@ -50,6 +50,8 @@ def finalize(
             best, fewest = candidate, errors
         if fewest == 0:
             break
+    if fewest > 0 and last_resort and (closer := _closer(language, text, offset, baseline, before_code=True)):
+        return closer  # the suggestion leaves a block open although the code below shows it ends here
     if best or not last_resort:
         return best
     return _closer(language, text, offset, baseline)
@@ -81,13 +83,15 @@ def _unsafe(text: str, offset: int, suggestion: str) -> bool:
     )
 
 
-def _closer(language: str, text: str, offset: int, baseline: int) -> str:
+def _closer(language: str, text: str, offset: int, baseline: int, before_code: bool = False) -> str:
     """Last resort on a blank line: the closer of a block left open above and never closed, at its depth.
 
     When the model's text was refused and the innermost block open at the cursor is never closed (the
     first line below as shallow as its opener's line is not its closer), the line that closes it (``}``,
     ``})``, ``});``: what its opener's line left open) is offered at that line's indentation, if the
-    document with it (and with what is still open closed at its end) has no syntax error.
+    document with it (and with what is still open closed at its end) has no syntax error. With
+    ``before_code``, only where code follows at the opener's depth (not at the end of the document, where
+    the user may still be writing the block).
     """
     line_start = text.rfind("\n", 0, offset) + 1
     line_end = text.find("\n", offset)
@@ -100,7 +104,8 @@ def _closer(language: str, text: str, offset: int, baseline: int) -> str:
         return ""
     lead, _, row = opened[-1]
     closers = "".join(_CLOSER_OF[c] for _, c, r in reversed(opened) if r == row)
-    if not lead.startswith(head) or _closed_below(text, line_start, len(lead), closers[0]):
+    below = _after_block(text, line_start, len(lead), closers[0])
+    if not lead.startswith(head) or below == "closed" or (before_code and below != "code"):
         return ""  # the opener is shallower than the cursor (inserting cannot dedent), or it is closed
     for candidate in (closers, closers + ";"):
         merged = text[:offset] + lead[len(head) :] + candidate + text[offset:]
@@ -109,12 +114,16 @@ def _closer(language: str, text: str, offset: int, baseline: int) -> str:
     return ""
 
 
-def _closed_below(text: str, line_start: int, depth: int, closer: str) -> bool:
-    """Whether the first line below as shallow as ``depth`` is that block's closer, at ``depth``."""
+def _after_block(text: str, line_start: int, depth: int, closer: str) -> str:
+    """What ends a block opened at ``depth``: the first line below as shallow as that.
+
+    ``closed`` (its closer, at ``depth``), ``code`` (other code: the block was left open) or ``end``.
+    """
     for line in text[line_start:].split("\n")[1:]:
         if line.strip() and _indent(line) <= depth:
-            return _indent(line) == depth and line.strip().startswith(closer)
-    return False
+            closes = _indent(line) == depth and line.strip().startswith(closer)
+            return "closed" if closes else "code"
+    return "end"
 
 
 def _mended(language: str, merged: str, start: int) -> bool:
