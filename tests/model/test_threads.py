@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
+from ghostline.model import fetch, registry
+from ghostline.model.backend import GenerationStats
+from ghostline.model.llama import LlamaBackend, decode_steps
 from ghostline.model.threads import CHECK_AFTER, EXPLORE_EVERY, CallPace, CpuMeter, ThreadTuner
 
 
@@ -81,3 +86,29 @@ def test_a_call_at_the_usual_speed_keeps_its_threads() -> None:
     assert one.tick(CHECK_AFTER) is None
     pace.finish(CHECK_AFTER)
     assert tuner.speeds[(2, 2)] < 0.05  # filed under the quiet state, still fast
+
+
+def test_steps_count_neither_the_first_token_nor_accepted_drafts() -> None:
+    assert decode_steps(GenerationStats(generated_tokens=1)) == 0  # sampled from the prompt's logits
+    assert decode_steps(GenerationStats(generated_tokens=10, accepted_draft_tokens=4)) == 5
+
+
+@pytest.mark.model
+def test_a_one_token_call_files_no_speed_that_would_make_normal_decoding_look_slow() -> None:
+    """A one-token call took no decoding step.
+
+    Filed as one, its few milliseconds made every later call "crawl" at the usual speed and decode on one
+    thread of two (measured: 11.8 instead of 20.7 tokens/s).
+    """
+    backend = LlamaBackend(str(fetch.pull(registry.resolve("smollm2-135m"))), name="smollm2-135m", n_ctx=512)
+    try:
+        if backend._tuner is None:
+            pytest.skip("the thread tuner only runs on the CPU with model.nThreads unset")
+        backend.generate("def add(a, b):", max_tokens=1).text()
+        assert backend._tuner.speeds == {}
+        generation = backend.generate("def add(a, b):\n", max_tokens=12)
+        generation.text()
+        speeds = list(backend._tuner.speeds.values())
+        assert generation.stats.generated_tokens < 2 or (speeds and min(speeds) > 0.001)
+    finally:
+        backend.close()

@@ -20,7 +20,7 @@ def sample_prompt(backend: LlamaBackend, n_tokens: int) -> str:
     return backend.detokenize(tokens)
 
 
-def _raw(path: str, prompt: str, gen_tokens: int, n_gpu_layers: int) -> dict[str, float]:
+def _raw(path: str, prompt: str, gen_tokens: int, n_gpu_layers: int, adapter: str = "") -> dict[str, float]:
     """The same work through llama-cpp-python's own streaming completion call."""
     llama_cpp = _import_llama_cpp()
     llm = llama_cpp.Llama(
@@ -30,6 +30,7 @@ def _raw(path: str, prompt: str, gen_tokens: int, n_gpu_layers: int) -> dict[str
         n_threads=default_threads(),
         verbose=True,
         seed=0,
+        **({"lora_path": adapter} if adapter else {}),
     )
     llm.create_completion("warm up", max_tokens=1, temperature=0.0)
     n_prompt = len(llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True))
@@ -47,11 +48,13 @@ def _raw(path: str, prompt: str, gen_tokens: int, n_gpu_layers: int) -> dict[str
     }
 
 
-def bench_one(name: str, prompt_tokens: int, gen_tokens: int, n_gpu_layers: int) -> dict[str, Any]:
-    """All figures for one model."""
+def bench_one(
+    name: str, prompt_tokens: int, gen_tokens: int, n_gpu_layers: int, adapter: str = ""
+) -> dict[str, Any]:
+    """All figures for one model (with ``adapter``: that LoRA adapter applied, in both calls)."""
     path = str(fetch.pull(registry.resolve(name)))
     t0 = time.perf_counter()
-    backend = LlamaBackend(path, name=name, n_ctx=2048, n_gpu_layers=n_gpu_layers)
+    backend = LlamaBackend(path, name=name, n_ctx=2048, n_gpu_layers=n_gpu_layers, adapter=adapter)
     load_s = time.perf_counter() - t0
     prompt = sample_prompt(backend, prompt_tokens)
     backend.warm("warm up")  # page the weights in, as the raw run below gets them paged in
@@ -68,9 +71,9 @@ def bench_one(name: str, prompt_tokens: int, gen_tokens: int, n_gpu_layers: int)
         "prompt_tok_s": cold.stats.prompt_tokens / (cold.stats.first_token_ms / 1000),
         "decode_tok_s": max(d.generated_tokens - 1, 1) / decode_s,
     }
-    raw = _raw(path, prompt, gen_tokens, backend.facts.n_gpu_layers)
+    raw = _raw(path, prompt, gen_tokens, backend.facts.n_gpu_layers, adapter)
     return {
-        "model": name,
+        "model": name + (" + adapter" if adapter else ""),
         "gpu_layers": backend.facts.n_gpu_layers,
         "load_s": round(load_s, 2),
         "prompt_tokens": cold.stats.prompt_tokens,
@@ -88,10 +91,16 @@ def bench_one(name: str, prompt_tokens: int, gen_tokens: int, n_gpu_layers: int)
 
 
 def run_model_bench(
-    models: list[str], prompt_tokens: int, gen_tokens: int, n_gpu_layers: int, as_json: bool
+    models: list[str],
+    prompt_tokens: int,
+    gen_tokens: int,
+    n_gpu_layers: int,
+    as_json: bool,
+    adapter: str = "",
 ) -> int:
-    """Benchmark each model in turn and print a table (or JSON)."""
-    rows = [bench_one(m, prompt_tokens, gen_tokens, n_gpu_layers) for m in models]
+    """Benchmark each model in turn and print a table (or JSON); with ``adapter``, each also with it."""
+    runs = [(m, a) for m in models for a in dict.fromkeys(("", adapter))]
+    rows = [bench_one(m, prompt_tokens, gen_tokens, n_gpu_layers, a) for m, a in runs]
     if as_json:
         print(json.dumps(rows, indent=2))
         return 0

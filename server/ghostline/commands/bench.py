@@ -25,7 +25,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     bench.add_argument("--keystrokes", type=int, default=150, help="latency: characters to type")
     bench.add_argument("--pause-ms", type=int, default=80, help="latency: pause between keystrokes")
     bench.add_argument("--model", default="qwen2.5-coder-0.5b", help="latency: the model")
-    bench.add_argument("--adapter", default="", help="latency: a LoRA adapter (.gguf) served with the model")
+    bench.add_argument(
+        "--adapter", default="", help="latency, model: a LoRA adapter (.gguf) applied (model: also without)"
+    )
     bench.add_argument(
         "--load", type=int, default=0, metavar="N", help="latency: N busy processes beside it (CPU loops)"
     )
@@ -67,4 +69,5 @@ def run(args: argparse.Namespace) -> int:
     from ghostline.bench.model import run_model_bench
 
     models = [m.strip() for m in args.models.split(",") if m.strip()]
-    return run_model_bench(models, args.prompt_tokens, args.gen_tokens, args.n_gpu_layers, args.json)
+    adapter = str(Path(args.adapter).resolve()) if args.adapter else ""
+    return run_model_bench(models, args.prompt_tokens, args.gen_tokens, args.n_gpu_layers, args.json, adapter)

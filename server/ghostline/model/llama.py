@@ -55,6 +55,15 @@ def gpu_offload_supported() -> bool:
     return bool(_import_llama_cpp().llama_supports_gpu_offload())
 
 
+
+def decode_steps(stats: GenerationStats) -> int:
+    """Model steps a generation has taken so far (what its decoding speed is measured in).
+
+    Neither its first token (sampled from the prompt's logits: no step of its own) nor a drafted token the
+    model accepted (checked in one batch with others) counts.
+    """
+    return max(stats.generated_tokens - stats.accepted_draft_tokens - 1, 0)
+
 class LlamaBackend:
     """A GGUF model in-process. Every llama.cpp call runs on the one worker thread."""
 
@@ -313,7 +322,7 @@ class LlamaBackend:
             if stats.generated_tokens == 0:
                 stats.first_token_ms = (time.perf_counter() - start) * 1000
             stats.generated_tokens += 1
-            steps = stats.generated_tokens - stats.accepted_draft_tokens  # a drafted token costs no step
+            steps = decode_steps(stats)
             if pace is not None and (fewer := pace.tick(steps)) is not None:
                 self._set_threads(fewer)  # crawling beside another program: one thread fewer, now
             piece = decoder.decode(bytes(llm.detokenize([token])))
@@ -354,7 +363,7 @@ class LlamaBackend:
             llm._sampler = None
             stats.total_ms = (time.perf_counter() - start) * 1000
             if pace is not None:
-                pace.finish(stats.generated_tokens - stats.accepted_draft_tokens)
+                pace.finish(decode_steps(stats))
 
     def _choose_threads(self) -> int:
         """Set llama.cpp's thread count for the next call (when it is automatic)."""
