@@ -55,7 +55,6 @@ def gpu_offload_supported() -> bool:
     return bool(_import_llama_cpp().llama_supports_gpu_offload())
 
 
-
 def decode_steps(stats: GenerationStats) -> int:
     """Model steps a generation has taken so far (what its decoding speed is measured in).
 
@@ -63,6 +62,7 @@ def decode_steps(stats: GenerationStats) -> int:
     model accepted (checked in one batch with others) counts.
     """
     return max(stats.generated_tokens - stats.accepted_draft_tokens - 1, 0)
+
 
 class LlamaBackend:
     """A GGUF model in-process. Every llama.cpp call runs on the one worker thread."""
