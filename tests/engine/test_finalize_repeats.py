@@ -268,3 +268,11 @@ def test_a_suggestion_that_leaves_open_a_block_the_code_below_shows_ended_gives_
     assert finalize("javascript", text, at, model, "") == "    }"
     writing = "function g() {\n  const x = 1;\n\n"  # the end of the file: the user may still be writing it
     assert finalize("javascript", writing, len(writing) - 1, "  return x;", "") == "  return x;"
+
+
+def test_the_closer_is_found_near_the_top_of_a_long_file() -> None:
+    # the bracket scan looks back at most SCAN characters; a cursor near the top of a longer file scans
+    # from the start (a negative bound once made it scan nothing)
+    text = "function string(value) {\n    return 1;\n\nexports.string = string;\n" + "// x\n" * 8000
+    at = text.index("\n\n") + 1
+    assert finalize("javascript", text, at, "exports.string = string;", "") == "}"

@@ -68,7 +68,7 @@ def _align_closer(text: str, offset: int, suggestion: str) -> str:
     body = first.strip()
     if head.strip() or not body or body[0] not in CLOSING:
         return suggestion
-    opened = _open_brackets(text[max(0, text.rfind("\n", 0, line_start - SCAN)) : line_start])
+    opened = _open_brackets(text[_scan_start(text, line_start) : line_start])
     if not opened or opened[-1][1] != _OPENER_OF[body[0]] or not opened[-1][0].startswith(head):
         return suggestion
     return opened[-1][0][len(head) :] + body + sep + rest
@@ -98,7 +98,7 @@ def _closer(language: str, text: str, offset: int, baseline: int, before_code: b
     head, rest = text[line_start:offset], text[offset : line_end if line_end >= 0 else len(text)]
     if baseline == 0 or head.strip() or rest.strip():
         return ""
-    start = max(0, text.rfind("\n", 0, line_start - SCAN))
+    start = _scan_start(text, line_start)
     opened = _open_brackets(text[start:line_start])
     if not opened:
         return ""
@@ -112,6 +112,11 @@ def _closer(language: str, text: str, offset: int, baseline: int, before_code: b
         if _mended(language, merged, start):
             return lead[len(head) :] + candidate
     return ""
+
+
+def _scan_start(text: str, line_start: int) -> int:
+    """Where the bracket scan for the line at ``line_start`` begins: a line start at most ``SCAN`` before."""
+    return text.rfind("\n", 0, max(line_start - SCAN, 0)) + 1
 
 
 def _after_block(text: str, line_start: int, depth: int, closer: str) -> str:
