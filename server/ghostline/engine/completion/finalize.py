@@ -50,11 +50,11 @@ def finalize(
             best, fewest = candidate, errors
         if fewest == 0:
             break
-    if fewest > 0 and last_resort and (closer := _closer(language, text, offset, baseline, before_code=True)):
-        return closer  # the suggestion leaves a block open although the code below shows it ends here
-    if best or not last_resort:
-        return best
-    return _closer(language, text, offset, baseline)
+    # nothing safe: any closer; a safe text that leaves a block open: one the code below shows is due
+    closing = last_resort and fewest > 0
+    if closing and (closer := _closer(language, text, offset, baseline, before_code=bool(best))):
+        return closer
+    return best
 
 
 def _align_closer(text: str, offset: int, suggestion: str) -> str:
