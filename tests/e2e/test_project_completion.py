@@ -1,8 +1,9 @@
-"""Over stdio with the real model: a completion whose right call is defined only in an unopened file.
+"""Over stdio with the real model: completions whose right call is known only from unopened files.
 
 The workspace has ``geometry.py`` (never opened) and ``rooms.py`` (open) which imports the module and
 calls into it. The function's name appears nowhere in ``rooms.py``: the model can only write it because the
-workspace index put ``geometry``'s definitions in the prompt.
+workspace index put ``geometry``'s definitions in the prompt. Likewise a feature module whose converter call
+is written, with another name, only in a sibling module: the sibling's like code comes into the prompt.
 """
 
 from __future__ import annotations
@@ -40,6 +41,29 @@ ROOMS = '''import geometry
 def floor_area(room):
     """The floor area of a room: a dict with its two opposite corners under "a" and "b"."""
     return geometry.'''
+HOVER = '''from protocol import converters
+
+
+def provide_hover(client, document, position, token):
+    """Ask the server what lies under the cursor."""
+    params = converters.to_position_params(document, position)
+    result = client.send_request("textDocument/hover", params, token)
+    if token.cancelled:
+        return None
+    client.log_request("textDocument/hover", params)
+    return converters.decode_hover_payload(result, token)
+'''
+DEFINITION = '''from protocol import converters
+
+
+def provide_definition(client, document, position, token):
+    """Ask the server where the name under the cursor is defined."""
+    params = converters.to_position_params(document, position)
+    result = client.send_request("textDocument/definition", params, token)
+    if token.cancelled:
+        return None
+    client.log_request("textDocument/definition", params)
+    return converters.'''
 OPTIONS = {
     "model": {"nCtx": 2048},
     "completion": {"maxLatencyMs": 60_000, "debounceMs": 0, "prefetch": False, "warmup": False},
@@ -87,3 +111,20 @@ async def test_the_call_comes_from_the_definition_in_an_unopened_file(
     assert str(item.insert_text).startswith("rectangle_area_between_corners(")
     stats = await request(client, "ghostline/stats")
     assert "<|file_sep|>geometry.py\n" in stats["last_prompt"]
+
+
+async def test_a_sibling_module_shows_how_the_call_is_written(client: LanguageClient, tmp_path: Path) -> None:
+    features = tmp_path / "features"
+    features.mkdir()
+    (features / "hover.py").write_text(HOVER)
+    (features / "definition.py").write_text(DEFINITION)
+    await start_in(client, tmp_path)
+    await wait_ready(client)
+    await indexed(client, "provide_hover")
+    uri = (features / "definition.py").as_uri()
+    open_doc(client, uri, DEFINITION, "python")
+    last = DEFINITION.splitlines()[-1]
+    [item] = await inline(client, uri, types.Position(DEFINITION.count("\n"), len(last)), invoked=True)
+    assert str(item.insert_text).startswith("decode_definition_payload(")  # the sibling's naming, not a guess
+    stats = await request(client, "ghostline/stats")
+    assert "<|file_sep|>features/hover.py\n" in stats["last_prompt"]

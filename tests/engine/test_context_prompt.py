@@ -119,6 +119,13 @@ def test_healing_takes_blanks_off_the_prompt_and_unheal_off_the_answer() -> None
     assert unheal("    x = 1.", " 5") == " 5"  # not a member
 
 
+def test_healing_keeps_an_indentation_but_its_last_blank() -> None:
+    assert healed("        ") == "       " and healed("\t\t") == "\t" and healed("") == ""
+    assert unheal("        ", " total = 0") == "total = 0"  # the blank that glues to the word
+    assert unheal("        ", "        total = 0") == "total = 0"  # the whole indentation written again
+    assert unheal("        ", "            total = 0") == "    total = 0"  # deeper: the model's choice
+
+
 def test_the_context_counts_the_documents_syntax_errors_from_its_live_tree() -> None:
     doc = Document("file:///p/b.py", "x = (\n\ny = \n")
     ctx = ContextBuilder().build(doc, len("x = (\n\ny = "), SETTINGS, [])

@@ -11,6 +11,7 @@ from ghostline.engine.completion.prompt import build_prompt
 from ghostline.engine.document import Document, Pos
 from ghostline.engine.edits import EditLog
 from ghostline.engine.workspace.entry import Entry
+from ghostline.engine.workspace.limits import IndexLimits
 from ghostline.model import fim
 
 QWEN = fim.by_name("qwen")
@@ -35,6 +36,11 @@ class Index:
 
     def files_named(self, stem: str) -> list[Path]:
         return sorted({Path(e.path) for e in self.entries if Path(e.path).stem == stem})
+
+    def files_in(self, folder: str) -> list[str]:
+        return sorted({e.path for e in self.entries if str(PurePath(e.path).parent) == folder})
+
+    limits = IndexLimits()
 
 
 STORE = [

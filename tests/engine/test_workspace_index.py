@@ -200,9 +200,21 @@ def test_remove_a_file_and_a_folder(index: WorkspaceIndex, project: Path) -> Non
     assert index.lookup("cartTotal") == [] and index.lookup("addItem") == []
     assert only(index, "fetchUser")
     files, definitions = index.files, index.definitions
+    assert index.files_in(project / "web") == [str(project / "web" / "api.ts")]
     index.remove(project / "web")
-    assert index.lookup("fetchUser") == []
+    assert index.lookup("fetchUser") == [] and index.files_in(project / "web") == []
     assert index.files == files - 1 and index.definitions < definitions
+
+
+def test_files_by_folder_follow_new_and_removed_files(index: WorkspaceIndex, project: Path) -> None:
+    app = project / "app"
+    assert index.files_in(app) == [str(p) for p in sorted(app.glob("*.py"))]
+    new = app / "payments.py"
+    new.write_text("def charge(card):\n    return card\n")
+    index.update(new)
+    assert str(new) in index.files_in(app) and index.files_in(str(app) + "/") == index.files_in(app)
+    index.remove(new)
+    assert str(new) not in index.files_in(app)
 
 
 def test_rescan_drops_deleted_files_and_keeps_buffers(index: WorkspaceIndex, project: Path) -> None:

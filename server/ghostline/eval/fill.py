@@ -16,6 +16,7 @@ from ghostline.engine.document import Document
 from ghostline.engine.text import edit_similarity
 from ghostline.eval.solvers import DEADLINE_S
 from ghostline.model.backend import Backend
+from ghostline.model.heal import unhealed
 
 RAW_MAX_TOKENS = 64
 """Tokens the raw model may write for one line (it is stopped at its first line break anyway)."""
@@ -97,7 +98,8 @@ def raw_fill(backend: Backend, prefix: str, suffix: str) -> str:
     """The raw model on a plain FIM prompt, cut at its first line (what an editor plugin shows)."""
     fim = backend.facts.fim
     prompt = fim.build(prefix, suffix) if fim is not None else prefix
-    text = backend.generate(prompt, max_tokens=RAW_MAX_TOKENS, stop=["\n"]).text()
+    with unhealed(backend):
+        text = backend.generate(prompt, max_tokens=RAW_MAX_TOKENS, stop=["\n"]).text()
     return text.split("\n", 1)[0]
 
 

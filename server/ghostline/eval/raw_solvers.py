@@ -7,6 +7,7 @@ import re
 from ghostline.eval.datasets import Problem
 from ghostline.eval.solvers import Solver, SolverOptions
 from ghostline.model.backend import Backend
+from ghostline.model.heal import unhealed
 from ghostline.model.sampling import sampling
 
 HUMANEVAL_STOPS = ["\nclass", "\ndef", "\n#", "\nif", "\nprint"]
@@ -17,7 +18,8 @@ def _raw(
     backend: Backend, options: SolverOptions, prompt: str, stop: list[str] | None = None, max_tokens: int = 0
 ) -> str:
     limit = max_tokens or options.max_tokens
-    return sampling(backend, options.temperature).generate(prompt, max_tokens=limit, stop=stop).text()
+    with unhealed(backend):  # a plain call: the prompt's last token as it is
+        return sampling(backend, options.temperature).generate(prompt, max_tokens=limit, stop=stop).text()
 
 
 def raw_humaneval(backend: Backend, options: SolverOptions) -> Solver:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ghostline.model import fim, resources
+from ghostline.model import fim, heal, resources
 from ghostline.model.adapter import check_adapter
 from ghostline.model.backend import Generation, GenerationStats, ModelFacts
 from ghostline.model.draft import last_logits, note_logprob, verify_draft
@@ -127,6 +127,10 @@ class LlamaBackend:
         )
         end_texts = set(eos) | set(fmt.stops if fmt else ())
         self._end_ids = {i for i, text in enumerate(vocab) if text in end_texts}
+        self._firsts = heal.first_chars(vocab)
+        self.healing = True
+        """Token healing of prompts ending in a punctuation mark (``model/heal.py``); the raw baselines of
+        ``ghostline eval`` turn it off, as a plain FIM call has none."""
 
     def _load(self, path: str, architecture: str, options: dict[str, Any]) -> Any:
         llama_cpp = _import_llama_cpp()
@@ -273,7 +277,10 @@ class LlamaBackend:
         llama_cpp, llm = _import_llama_cpp(), self._llm
         start = time.perf_counter()
         stats.threads = self._choose_threads()
-        if not self._evaluate(self.tokenize(prompt), stats, should_stop):
+        tokens, healed = self.tokenize(prompt), ""
+        if self.healing:
+            tokens, healed = heal.heal(tokens, self._token_text, self._firsts)
+        if not self._evaluate(tokens, stats, should_stop):
             stats.total_ms = (time.perf_counter() - start) * 1000
             return
         pace = CallPace(self._tuner, self._threads) if self._tuner is not None else None
@@ -299,6 +306,7 @@ class LlamaBackend:
         )
 
         pending: list[str] = []
+        skip = [len(healed)]
 
         def send(text: str, flush: bool = False) -> None:
             """Pass text on by whole lines (or every few tokens).
@@ -326,6 +334,9 @@ class LlamaBackend:
             if pace is not None and (fewer := pace.tick(steps)) is not None:
                 self._set_threads(fewer)  # crawling beside another program: one thread fewer, now
             piece = decoder.decode(bytes(llm.detokenize([token])))
+            if skip[0]:  # the healed character starts the first token: the prompt had it already
+                cut = min(skip[0], len(piece))
+                piece, skip[0] = piece[cut:], skip[0] - cut
             stats.token_ends.append((stats.token_ends[-1] if stats.token_ends else 0) + len(piece))
             if text := matcher.feed(piece):
                 send(text)
@@ -342,7 +353,7 @@ class LlamaBackend:
             return token
 
         try:
-            token = sample()
+            token = self._healed_first(healed, temperature, stats) if healed else sample()
             while take(token):
                 if index is not None:
                     index.append(token)
@@ -364,6 +375,13 @@ class LlamaBackend:
             stats.total_ms = (time.perf_counter() - start) * 1000
             if pace is not None:
                 pace.finish(decode_steps(stats))
+
+    def _healed_first(self, mark: str, temperature: float, stats: GenerationStats) -> int:
+        """The first token of a healed prompt (``model/heal.py``), its log-probability noted."""
+        logits = last_logits(_import_llama_cpp(), self._llm)
+        token, masked = heal.first_token(logits, self._firsts, mark, temperature, self._seed + self._draws)
+        note_logprob(masked, token, stats)
+        return token
 
     def _choose_threads(self) -> int:
         """Set llama.cpp's thread count for the next call (when it is automatic)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from ghostline.config import CompletionSettings
-from ghostline.engine.completion import project
+from ghostline.engine.completion import project, similar
 from ghostline.engine.completion.gap import tight_gap
 from ghostline.engine.completion.project import Index, Section
 from ghostline.engine.document import Document
@@ -228,24 +228,31 @@ class ContextBuilder:
         ]
         seen = {uri for uri, _, _ in sources} | {doc.uri}
         sources += [s for s in self.recent if s[0] not in seen and self._may_inform(doc, s[0])]
-        scored = []
-        for uri, text, defined in sources:
-            if not (defined & wanted or _stem(uri) in imports):
-                continue
-            lines = text.splitlines()
-            for start in range(0, len(lines), CHUNK_LINES):
-                chunk = "\n".join(lines[start : start + CHUNK_LINES])
-                other = set(_WORD.findall(chunk))
-                if other and words and other & wanted:
-                    score = len(words & other) / len(words | other)
-                    if score > 0.05:
-                        scored.append((score, Snippet(_path_of(uri), start, chunk)))
+        related = [(uri, text) for uri, text, defined in sources if defined & wanted or _stem(uri) in imports]
+        live = {_fs_path(uri): text for uri, text, _ in sources}
+        scored = self._similar(doc, words, wanted, {_fs_path(uri) for uri, _ in related}, live)
+        for uri, text in related:
+            scored += _chunks(_path_of(uri), text, words, wanted)
         chosen, used = [], 0
         for _, snippet in sorted(scored, key=lambda s: -s[0]):
             if used + len(snippet.text) <= budget:
                 chosen.append(snippet)
                 used += len(snippet.text)
         return tuple(sorted(chosen, key=lambda s: (s.path, s.start_line)))
+
+    def _similar(
+        self, doc: Document, words: set[str], wanted: set[str], skip: set[str], live: dict[str, str]
+    ) -> list[tuple[float, Snippet]]:
+        """Windows of the workspace's other files like the code above the cursor (none without an index).
+
+        ``live``: the texts of open and recently closed documents by path (read instead of the disk).
+        """
+        here = _fs_path(doc.uri)
+        if self.index is None or not self.root or not here.startswith(self.root.rstrip("/") + "/"):
+            return []
+        paths = similar.candidates(self.index, here, wanted, skip)
+        found = similar.search(paths, words, wanted, self.index, live)
+        return [(f.score, Snippet(self._relative(f.path), f.start_line, f.text)) for f in found]
 
     def _may_inform(self, doc: Document, other: str) -> bool:
         """Whether a closed document may inform ``doc``: the same language, in the same workspace folder."""
@@ -267,6 +274,20 @@ class ContextBuilder:
         if header is not None and header[0] < start_byte:
             parts.append(source[header[0] : header[1]].decode("utf-8", "replace").rstrip())
         return "".join(p + "\n" for p in parts)
+
+
+def _chunks(path: str, text: str, words: set[str], wanted: set[str]) -> list[tuple[float, Snippet]]:
+    """The chunks of a related document that hold a name in ``wanted``, scored by likeness to ``words``."""
+    lines = text.splitlines()
+    scored = []
+    for start in range(0, len(lines), CHUNK_LINES):
+        chunk = "\n".join(lines[start : start + CHUNK_LINES])
+        other = set(_WORD.findall(chunk))
+        if other and words and other & wanted:
+            score = len(words & other) / len(words | other)
+            if score > 0.05:
+                scored.append((score, Snippet(path, start, chunk)))
+    return scored
 
 
 def _suffix(doc: Document, offset: int, line: int, budget: int) -> str:

@@ -23,19 +23,23 @@ def build_prompt(ctx: CompletionContext, fim: FimFormat | None, comment: str = "
 
 
 def healed(line_before: str) -> str:
-    """The line before the cursor without trailing blanks (the model writes them itself).
+    """The line before the cursor without its last blank (the model writes it itself).
 
-    Tokenizers glue spaces to the next word; ``unheal`` removes them from the model's output again.
+    Tokenizers glue one blank to the next word (``"    return"`` is ``"   "`` + ``" return"``), so a prompt
+    ending in a blank asks for a token split that training never showed; ``unheal`` removes it from the
+    model's output again. Only the last one goes: the rest of an indentation tells the model how deep the
+    line is (without it, on an indented empty line the model wrote the next function instead).
     """
-    return line_before.rstrip(" \t")
+    return line_before[:-1] if line_before[-1:] in (" ", "\t") else line_before
 
 
 def unheal(line_before: str, generated: str) -> str:
-    """Drop from the start of ``generated`` the blanks that ``healed`` took off the prompt.
+    """Drop from the start of ``generated`` the blanks that end ``line_before`` (``healed`` took one off).
 
-    Blanks before a member name right after a dot go too.
+    The model may write the whole indentation again instead of the one blank; either way the line keeps the
+    indentation it has. Blanks before a member name right after a dot go too.
     """
-    blanks = len(line_before) - len(healed(line_before))
+    blanks = len(line_before) - len(line_before.rstrip(" \t"))
     lead = len(generated) - len(generated.lstrip(" \t"))
     if line_before.endswith(".") and generated[lead : lead + 1].isidentifier():
         blanks = lead  # a member after a dot: ``obj. name`` is never what anyone writes

@@ -41,6 +41,8 @@ class WorkspaceIndex:
         self._count = 0
         self._stems: dict[str, set[str]] = {}
         """File name without extension → the indexed files of that name."""
+        self._folders: dict[str, set[str]] = {}
+        """Folder → the indexed files directly in it."""
         self._stamps: dict[str, int] = {}
         self._buffers: set[str] = set()
         self._table: tuple[int, NameTable] | None = None
@@ -178,6 +180,11 @@ class WorkspaceIndex:
         with self._lock:
             return [Path(p) for p in sorted(self._stems.get(stem, ()))]
 
+    def files_in(self, folder: str | PurePath) -> list[str]:
+        """The indexed files directly in ``folder`` (absolute paths, sorted)."""
+        with self._lock:
+            return sorted(self._folders.get(os.path.abspath(folder), ()))
+
     def accepts(self, path: str) -> bool:
         """Whether a file belongs to the index: inside a scanned root, not ignored, not in a skipped folder.
 
@@ -237,15 +244,15 @@ class WorkspaceIndex:
                 del names[entry.name]
                 self._names_changed += 1
         stem = os.path.splitext(os.path.basename(path))[0]
+        keys = ((self._stems, stem), (self._folders, os.path.dirname(path)))
         if entries is None:
             del self._files[path]
-            named = self._stems.get(stem, set())
-            named.discard(path)
-            if not named:
-                self._stems.pop(stem, None)
+            for table, key in keys:
+                _discard(table, key, path)
         else:
             self._files[path] = entries
-            self._stems.setdefault(stem, set()).add(path)
+            for table, key in keys:
+                table.setdefault(key, set()).add(path)
             for entry in entries:
                 found = names.get(entry.name)
                 if found is None:
@@ -258,6 +265,14 @@ class WorkspaceIndex:
         self._count += grow
         self.version += 1
         return True
+
+
+def _discard(table: dict[str, set[str]], key: str, path: str) -> None:
+    """Take ``path`` out of ``table[key]``, and the key out when nothing is left under it."""
+    paths = table.get(key, set())
+    paths.discard(path)
+    if not paths:
+        table.pop(key, None)
 
 
 def _place(entry: Entry) -> tuple[str, int]:
