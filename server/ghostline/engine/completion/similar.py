@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ghostline.engine.workspace.index import WorkspaceIndex
-from ghostline.engine.workspace.walk import language_of, read_source
+from ghostline.engine.workspace.walk import language_of
 
 WINDOW = 12
 STEP = 6
@@ -75,7 +75,7 @@ def search(
     found: list[Found] = []
     read = 0
     for path in paths:
-        text = live[path] if live and path in live else read_source(path, index.limits)
+        text = live[path] if live and path in live else _read(path, index.limits.max_file_bytes)
         if text is None:
             continue
         read += len(text)
@@ -85,11 +85,23 @@ def search(
     return found
 
 
+def _read(path: str, limit: int) -> str | None:
+    """An indexed file's text (the index vetted it already: not binary, not minified), or None."""
+    try:
+        if os.path.getsize(path) > limit:
+            return None
+        with open(path, "rb") as f:
+            return f.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
 def _windows(path: str, lines: list[str], words: set[str], wanted: set[str]) -> list[Found]:
     """The windows of one file like ``words``, best first, none overlapping a better one."""
     scored: list[tuple[float, int]] = []
-    for start in range(0, max(len(lines) - STEP, 1), STEP):
-        other = set(_WORD.findall("\n".join(lines[start : start + WINDOW])))
+    steps = [set(_WORD.findall("\n".join(lines[at : at + STEP]))) for at in range(0, len(lines), STEP)]
+    for step, start in enumerate(range(0, max(len(lines) - STEP, 1), STEP)):
+        other = steps[step] | steps[step + 1] if step + 1 < len(steps) else steps[step]
         if other & wanted:
             score = len(words & other) / len(words | other)
             if score >= MIN_SCORE:
