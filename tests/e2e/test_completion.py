@@ -145,9 +145,12 @@ async def test_cancelled_request_stops_its_generation(client: LanguageClient) ->
 
 
 async def test_accepting_shows_the_prefetched_next_suggestion(client: LanguageClient) -> None:
-    prefetching = {**OPTIONS, "completion": {**OPTIONS["completion"], "prefetch": True}}
+    # Three tokens a suggestion: the first ends mid-line ("width * height"), so something follows it (the
+    # model writes whole blocks otherwise, and after a finished block nothing is left to prefetch).
+    completion = {**OPTIONS["completion"], "prefetch": True, "maxTokens": 3}
+    prefetching = {**OPTIONS, "completion": completion}
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=prefetching))
-    text, pos = split("def scale(values, factor):\n    █\n")
+    text, pos = split("def volume(width, height, depth):\n    result = █\n")
     uri = "file:///project/prefetch.py"
     open_doc(client, uri, text, "python")
     [first] = await inline(client, uri, pos)
