@@ -60,6 +60,7 @@ def workspace(tmp_path: Path) -> Path:
     (features / "hover.py").write_text(HOVER)
     (features / "shapes.py").write_text(SHAPES)
     (features / "definition.py").write_text(DEFINITION)
+    (features / "__init__.py").write_text("")  # an empty sibling is read too
     return tmp_path
 
 

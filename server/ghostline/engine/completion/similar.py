@@ -98,6 +98,8 @@ def _read(path: str, limit: int) -> str | None:
 
 def _windows(path: str, lines: list[str], words: set[str], wanted: set[str]) -> list[Found]:
     """The windows of one file like ``words``, best first, none overlapping a better one."""
+    if not lines:
+        return []
     scored: list[tuple[float, int]] = []
     steps = [set(_WORD.findall("\n".join(lines[at : at + STEP]))) for at in range(0, len(lines), STEP)]
     for step, start in enumerate(range(0, max(len(lines) - STEP, 1), STEP)):
