@@ -190,8 +190,11 @@ class ContextBuilder:
         return "".join(unified(h, self._relative(_fs_path(h.uri))) for h in hunks)
 
     def _relative(self, path: str) -> str:
-        root = self.root.rstrip("/") + "/"
-        return path[len(root) :] if self.root and path.startswith(root) else path.rsplit("/", 1)[-1]
+        return path[len(self.root.rstrip("/")) + 1 :] if self._inside(path) else path.rsplit("/", 1)[-1]
+
+    def _inside(self, path: str) -> bool:
+        """Whether a file path lies in the workspace folder (never when there is none)."""
+        return bool(self.root) and path.startswith(self.root.rstrip("/") + "/")
 
     def _defined_in(self, doc: Document, rows: tuple[int, int] | None = None) -> frozenset[str]:
         """Names of the functions, methods and classes ``doc`` defines (whose header is within ``rows``)."""
@@ -248,7 +251,7 @@ class ContextBuilder:
         ``live``: the texts of open and recently closed documents by path (read instead of the disk).
         """
         here = _fs_path(doc.uri)
-        if self.index is None or not self.root or not here.startswith(self.root.rstrip("/") + "/"):
+        if self.index is None or not self._inside(here):
             return []
         paths = similar.candidates(self.index, here, wanted, skip)
         found = similar.search(paths, words, wanted, self.index, live)
@@ -256,9 +259,8 @@ class ContextBuilder:
 
     def _may_inform(self, doc: Document, other: str) -> bool:
         """Whether a closed document may inform ``doc``: the same language, in the same workspace folder."""
-        root = self.root.rstrip("/") + "/"
-        inside = self.root and _fs_path(doc.uri).startswith(root)
-        return _language_of(other) == doc.language and (not inside or _fs_path(other).startswith(root))
+        inside = self._inside(_fs_path(doc.uri))
+        return _language_of(other) == doc.language and (not inside or self._inside(_fs_path(other)))
 
     def _head(self, doc: Document, window_start: int, byte: int) -> str:
         """Imports and the enclosing header that lie before the window (as text)."""
