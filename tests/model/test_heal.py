@@ -17,12 +17,12 @@ def text_of(token: int) -> str:
 
 
 def test_only_a_last_one_character_mark_is_healed() -> None:
-    assert heal([1, 2], text_of, FIRSTS) == ([1], ".")
-    assert heal([1, 8], text_of, FIRSTS) == ([1], "(")
-    assert heal([1, 5], text_of, FIRSTS) == ([1, 5], "")  # a word
-    assert heal([1, 0], text_of, FIRSTS) == ([1, 0], "")  # a special token ends the prompt
-    assert heal([1, 7], text_of, FIRSTS) == ([1, 7], "")  # a word with its blank
-    assert heal([2], text_of, FIRSTS) == ([2], "")  # nothing would be left to evaluate
+    assert heal([1, 2], text_of) == ([1], ".")
+    assert heal([1, 8], text_of) == ([1], "(")
+    assert heal([1, 5], text_of) == ([1, 5], "")  # a word
+    assert heal([1, 0], text_of) == ([1, 0], "")  # a special token ends the prompt
+    assert heal([1, 7], text_of) == ([1, 7], "")  # a word with its blank
+    assert heal([2], text_of) == ([2], "")  # nothing would be left to evaluate
 
 
 def test_the_first_token_starts_with_the_mark() -> None:

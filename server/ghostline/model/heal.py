@@ -22,12 +22,15 @@ def first_chars(vocabulary: list[str]) -> Any:
     return np.array([text[:1] for text in vocabulary])
 
 
-def heal(tokens: list[int], text_of: Callable[[int], str], firsts: Any) -> tuple[list[int], str]:
-    """The prompt's tokens without a last one-character punctuation token, and that mark ('' when kept)."""
+def heal(tokens: list[int], text_of: Callable[[int], str]) -> tuple[list[int], str]:
+    """The prompt's tokens without a last one-character punctuation token, and that mark ('' when kept).
+
+    The mark is a token of the vocabulary itself, so ``first_token`` always has one to choose.
+    """
     if len(tokens) < 2:
         return tokens, ""
     last = text_of(tokens[-1])
-    if len(last) != 1 or last not in string.punctuation or not (firsts == last).any():
+    if len(last) != 1 or last not in string.punctuation:
         return tokens, ""
     return tokens[:-1], last
 

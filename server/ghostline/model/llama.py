@@ -279,7 +279,7 @@ class LlamaBackend:
         stats.threads = self._choose_threads()
         tokens, healed = self.tokenize(prompt), ""
         if self.healing:
-            tokens, healed = heal.heal(tokens, self._token_text, self._firsts)
+            tokens, healed = heal.heal(tokens, self._token_text)
         if not self._evaluate(tokens, stats, should_stop):
             stats.total_ms = (time.perf_counter() - start) * 1000
             return
