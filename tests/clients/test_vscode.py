@@ -181,8 +181,8 @@ def test_generate_docstring_code_action(session: dict[str, Any]) -> None:
     step_ok(session, "docstring")
     assert session["docstringAction"].startswith("Ghostline: Generate docstring for 'clamp'")
     tree = ast.parse(session["afterDocstring"])
-    func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "clamp")
-    assert ast.get_docstring(func), session["afterDocstring"]
+    func = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "clamp"), None)
+    assert func and ast.get_docstring(func), session["afterDocstring"]
     tail = "def add("
     after, before = session["afterDocstring"], session["afterAccept"]
     assert after[after.index(tail) :] == before[before.index(tail) :], "the edit touched more than clamp"

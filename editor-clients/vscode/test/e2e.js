@@ -108,11 +108,16 @@ async function goToLine(page, line, column = 1) {
 }
 
 // Save with Ctrl+S and wait until the file on disk changed; returns its text.
+// Save and read the file back once the editor has written it: a read can land between the truncation and the
+// write of the new text (CI once read an empty file), so the text must be the same on two reads in a row.
 async function save(page, before) {
   await page.keyboard.press('Control+S');
+  let last = null;
   for (let i = 0; i < 100; i++) {
     const now = fs.readFileSync(FILE_PATH, 'utf8');
-    if (now !== before) return now;
+    const dirty = await page.locator('.tab.active.dirty').count();
+    if (now !== before && now === last && !dirty) return now;
+    last = now;
     await page.waitForTimeout(100);
   }
   return fs.readFileSync(FILE_PATH, 'utf8');

@@ -115,9 +115,10 @@ class FrameReader:
 
     async def _exactly(self, n: int) -> bytes | None:
         """``n`` bytes; fewer when the body holds another frame and the sender stopped (it ran on)."""
-        scanned = 0
+        scanned, run_on = 0, False
         while len(self._buffer) < n:
-            run_on = _RUN_ON.search(self._buffer, max(scanned - 64, 0)) is not None
+            # once seen, a run-on stays seen: later reads may bring bytes without another header in them
+            run_on = run_on or _RUN_ON.search(self._buffer, max(scanned - 64, 0)) is not None
             scanned = len(self._buffer)
             got = await self._fill(self.stall_s if run_on else None)
             if got is None:
