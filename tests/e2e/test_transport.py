@@ -153,6 +153,32 @@ def test_only_the_top_level_object_is_a_message() -> None:
     assert not [m for m in found if m.get("id") == 999]
 
 
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [
+        ("initialized", {}),
+        ("textDocument/didSave", {"textDocument": {"uri": "file:///a.py"}}),
+        ("textDocument/didClose", {"textDocument": {"uri": "file:///a.py"}}),
+        ("$/setTrace", {"value": "off"}),
+        ("$/cancelRequest", {"id": 3}),
+    ],
+)
+def test_a_notification_sent_with_an_id_is_handled_and_answered(method: str, params: Any) -> None:
+    """JSON-RPC answers every message with an id; one naming a notification is handled as one."""
+    text = "def f():\n    pass\n"
+    opened = {"textDocument": {"uri": "file:///a.py", "languageId": "python", "version": 1, "text": text}}
+    symbols = {"textDocument": {"uri": "file:///a.py"}}
+    found, _ = converse(
+        frame(INIT),
+        frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": opened}),
+        frame({"jsonrpc": "2.0", "id": "n", "method": method, "params": params}),
+        frame({"jsonrpc": "2.0", "id": "after", "method": "textDocument/documentSymbol", "params": symbols}),
+    )
+    assert answer(found, "n")["error"]["code"] == -32600
+    after = answer(found, "after")["result"]
+    assert bool(after) == (method != "textDocument/didClose"), after  # a close took effect: no symbols
+
+
 def test_a_request_without_params_is_answered() -> None:
     found, _ = converse(frame(INIT), frame(PROBE))
     assert "result" in answer(found, "probe")

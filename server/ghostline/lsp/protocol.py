@@ -76,7 +76,12 @@ class GhostlineProtocol(LanguageServerProtocol):
                 data.setdefault("params", None)  # optional in JSON-RPC; pygls' generic types require it
             if data.get("method") == types.TEXT_DOCUMENT_DID_CHANGE:
                 clamp_positions(data.get("params"))
-            self.handle_message(self.structure_message(data))
+            message = self.structure_message(data)
+            if "id" in data and not isinstance(message, _Dropped) and not hasattr(message, "id"):
+                # a notification's method sent with an id: handled as the notification, and answered
+                why = f"{data['method']} is a notification and takes no id; it was handled as one"
+                self.reject(data["id"], INVALID_REQUEST, why)
+            self.handle_message(message)
         return rest
 
     def _admitted(self, data: dict[str, Any]) -> bool:
