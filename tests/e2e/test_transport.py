@@ -306,8 +306,8 @@ SESSION = b"".join(
 FINAL = {"jsonrpc": "2.0", "id": "final", "method": "ghostline/stats"}
 
 
-def run_in_process(data: bytes) -> list[dict[str, Any]]:
-    """The real server in this process, fed ``data`` and then nothing (the client waits for answers)."""
+def run_in_process(data: bytes, wanted: frozenset[Any] = frozenset({"final"})) -> list[dict[str, Any]]:
+    """The real server in this process, fed ``data``, then silent (waits ≤ 2 s for the ``wanted`` ids)."""
     server = create_server()
     server.model.disabled = True
     out = bytearray()
@@ -333,7 +333,7 @@ def run_in_process(data: bytes) -> list[dict[str, Any]]:
         task = asyncio.ensure_future(read_loop(session, read, stall_s=0.05))
         for _ in range(200):
             await asyncio.sleep(0.01)
-            if any(m.get("id") == "final" for m in messages(bytes(out))):
+            if wanted <= {m.get("id") for m in messages(bytes(out)) if "method" not in m}:
                 break
         task.cancel()
 

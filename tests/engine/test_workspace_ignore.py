@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from ghostline.engine.workspace.ignore import Ignorer, parse
 from ghostline.engine.workspace.index import IndexLimits, WorkspaceIndex
+from ghostline.engine.workspace.walk import read_regular
 
 DEF = "def {name}():\n    pass\n"
 
@@ -133,6 +135,23 @@ def test_symlink_loops_end(tmp_path: Path) -> None:
     index = WorkspaceIndex()
     index.scan([tmp_path])
     assert [e.name for e in index.lookup("once")] == ["once"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+def test_a_fifo_or_a_device_named_like_source_is_never_read(tmp_path: Path) -> None:
+    """A FIFO blocks its reader until a writer comes, /dev/zero never ends: neither may stall the index."""
+    write(tmp_path, "app.py", DEF.format(name="kept"))
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "zero.py").symlink_to("/dev/zero")
+    index = WorkspaceIndex()
+    worker = threading.Thread(target=lambda: [index.scan([tmp_path]), index.update(tmp_path / "pipe.py")])
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "the index is stuck reading a FIFO or a device"
+    assert names(index) == {"kept"}
+    assert read_regular(str(tmp_path / "zero.py"), 100) is None
+    assert read_regular(str(tmp_path / "app.py"), 1000) == (tmp_path / "app.py").read_bytes()
+    assert read_regular(str(tmp_path / "app.py"), 10) is None  # over the limit
 
 
 def test_files_beyond_the_limit_leave_shallow_ones(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ghostline.engine.workspace.index import WorkspaceIndex
-from ghostline.engine.workspace.walk import language_of
+from ghostline.engine.workspace.walk import language_of, read_regular
 
 WINDOW = 12
 STEP = 6
@@ -87,13 +87,8 @@ def search(
 
 def _read(path: str, limit: int) -> str | None:
     """An indexed file's text (the index vetted it already: not binary, not minified), or None."""
-    try:
-        if os.path.getsize(path) > limit:
-            return None
-        with open(path, "rb") as f:
-            return f.read(limit).decode("utf-8", "replace")
-    except OSError:
-        return None
+    data = read_regular(path, limit)
+    return None if data is None or len(data) > limit else data.decode("utf-8", "replace")
 
 
 def _windows(path: str, lines: list[str], words: set[str], wanted: set[str]) -> list[Found]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -93,17 +94,34 @@ def too_odd(text: str, limits: IndexLimits) -> bool:
 
 def read_source(path: str, limits: IndexLimits) -> str | None:
     """A file's text, or None when it cannot be read, is binary, huge, or minified."""
-    name = os.path.basename(path)
-    if ".min." in name:
+    if ".min." in os.path.basename(path):
         return None
-    try:
-        if os.path.getsize(path) > limits.max_file_bytes:
-            return None
-        with open(path, "rb") as f:
-            data = f.read(limits.max_file_bytes + 1)
-    except OSError:
-        return None
-    if b"\0" in data[:BINARY_PROBE]:
+    data = read_regular(path, limits.max_file_bytes)
+    if data is None or b"\0" in data[:BINARY_PROBE]:
         return None
     text = data.decode("utf-8", "replace")
     return None if too_odd(text, limits) else text
+
+
+def read_regular(path: str, limit: int) -> bytes | None:
+    """Up to ``limit`` + 1 bytes of a regular file; None for a file over ``limit`` bytes or anything else.
+
+    A FIFO named ``x.py`` would block a plain ``open`` until someone writes to it; a device may never end.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
