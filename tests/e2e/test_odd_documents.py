@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,35 @@ async def test_an_unreadable_change_marks_the_document_until_it_is_saved(
             break
         await asyncio.sleep(0.02)
     assert [d.message for d in client.published[uri].diagnostics] == ["'[' is never closed"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+async def test_a_save_that_would_read_back_a_fifo_leaves_the_server_answering(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """A lost document is read back from disk on save: a FIFO there would block the server forever."""
+    os.mkfifo(tmp_path / "pipe.py")
+    uri = (tmp_path / "pipe.py").as_uri()
+    open_doc(client, uri, "p = 1\n", "python")
+    bad = {
+        "range": {"start": {"line": "one", "character": 0}, "end": {"line": 0, "character": 0}},
+        "text": "x",
+    }
+    message = {
+        "method": "textDocument/didChange",
+        "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [bad]},
+    }
+    await send_raw(client, message)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
+    other = "file:///odd/after_fifo.py"
+    open_doc(client, other, "def g():\n    pass\n", "python")
+    symbols = await asyncio.wait_for(
+        client.text_document_document_symbol_async(
+            types.DocumentSymbolParams(types.TextDocumentIdentifier(other))
+        ),
+        10,
+    )
+    assert symbols
 
 
 async def test_a_huge_one_line_file_never_stops_the_server(client: LanguageClient) -> None:

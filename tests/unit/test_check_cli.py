@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,13 @@ def test_usage_errors_exit_two(project: Path) -> None:
         run = subprocess.run([sys.executable, "-m", "ghostline", *argv], capture_output=True, text=True)
         assert run.returncode == 2, argv
         assert "Traceback" not in run.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+def test_a_fifo_named_like_source_is_reported_not_read(project: Path) -> None:
+    os.mkfifo(project / "pipe.py")
+    run = subprocess.run(
+        [sys.executable, "-m", "ghostline", "check", str(project)], capture_output=True, text=True, timeout=60
+    )
+    assert "pipe.py:1:1: warning file/unreadable cannot read: not a regular file" in run.stdout, run.stdout
+    assert "bad.py:1:7: error" in run.stdout

@@ -11,8 +11,10 @@ import pathspec
 
 from ghostline.engine.diagnostics import syntax_findings
 from ghostline.engine.document import Document
+from ghostline.engine.workspace.walk import read_regular
 from ghostline.syntax import languages
 
+MAX_FILE_BYTES = 64 << 20
 SKIP_DIRS = {
     ".git",
     ".hg",
@@ -42,10 +44,12 @@ class Finding:
 
 def check_file(path: Path) -> list[Finding]:
     """The syntax problems of one file (a warning finding when it cannot be read as text)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [_file_warning(path, "file/unreadable", f"cannot read: {exc.strerror or exc}")]
+    if not path.exists():
+        return [_file_warning(path, "file/unreadable", "cannot read: no such file")]
+    data = read_regular(str(path), MAX_FILE_BYTES)
+    if data is None or len(data) > MAX_FILE_BYTES:
+        why = "not a regular file" if not path.is_file() else "unreadable or over 64 MiB"
+        return [_file_warning(path, "file/unreadable", f"cannot read: {why}")]
     if b"\0" in data[:8192]:
         return [_file_warning(path, "file/binary", "binary file skipped")]
     try:

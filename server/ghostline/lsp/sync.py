@@ -13,8 +13,10 @@ from pygls.uris import to_fs_path
 
 from ghostline.engine.document import Document, Pos
 from ghostline.engine.edits import EditLog
+from ghostline.engine.workspace.walk import read_regular
 from ghostline.lsp import diagnostics, review, workspace
 from ghostline.lsp.documents import OpenDocument
+from ghostline.lsp.framing import MAX_FRAME
 from ghostline.lsp.positions import offset_of
 from ghostline.lsp.server import GhostlineServer
 
@@ -227,11 +229,14 @@ def _resync_from_disk(ls: GhostlineServer, record: OpenDocument, text: str | Non
     uri = record.doc.uri
     if text is None:
         path = to_fs_path(uri)
+        data = read_regular(path, MAX_FRAME) if path else None  # never a FIFO or a device
         try:
-            text = open(path, encoding="utf-8").read() if path else None  # noqa: SIM115 - closed at once
-        except (OSError, UnicodeDecodeError) as exc:
+            text = data.decode("utf-8") if data is not None and len(data) <= MAX_FRAME else None
+        except UnicodeDecodeError as exc:
             log.warning("%s: could not read it back from disk: %s", uri, exc)
             return
+        if text is None:
+            log.warning("%s: could not read it back from disk (not a regular file, or too large)", uri)
     if text is None:
         return
     doc = Document(uri, text, record.doc.version, record.doc.language, ls.encoding)
