@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ghostline.config import CompletionSettings
-from ghostline.engine.completion.context import SUFFIX_LINES, ContextBuilder
+from ghostline.engine.completion.context import MAX_DEFINED_CHARS, SUFFIX_LINES, ContextBuilder
 from ghostline.engine.completion.generate import prompt_for
 from ghostline.engine.completion.project import code_only
 from ghostline.engine.completion.prompt import build_prompt, healed, unheal
@@ -68,6 +68,17 @@ def test_a_closed_document_of_another_workspace_folder_gives_no_snippet() -> Non
     assert builder.build(Document("file:///p/b.py", SOURCE), CURSOR, SETTINGS, []).snippets == ()
     builder.forget(Document("file:///p/lib/helpers.py", HELPER))
     assert [s.path for s in builder.build(doc, CURSOR, SETTINGS, []).snippets] == ["helpers.py"]
+
+
+def test_a_huge_document_is_neither_kept_when_closed_nor_chunked_when_open() -> None:
+    """Memory stays bounded (eight closed logs of 60 MB are not kept) and no keystroke chunks a huge file."""
+    huge = Document("file:///p/helpers.py", HELPER + "# padding\n" * (MAX_DEFINED_CHARS // 10))
+    doc, builder = Document("file:///p/a.py", SOURCE), ContextBuilder()
+    assert builder.build(doc, CURSOR, SETTINGS, [huge]).snippets == ()
+    builder.forget(huge)
+    assert not builder.recent
+    small = Document("file:///p/helpers.py", HELPER)
+    assert [s.path for s in ContextBuilder().build(doc, CURSOR, SETTINGS, [small]).snippets] == ["helpers.py"]
 
 
 def test_names_in_comments_near_the_cursor_relate_no_file() -> None:

@@ -88,9 +88,10 @@ class ContextBuilder:
         """The workspace folder (paths in the prompt are relative to it)."""
 
     def forget(self, doc: Document) -> None:
-        """A document closed: drop its anchor and keep its text as a recent document."""
+        """A document closed: drop its anchor and keep its text as a recent document (unless it is huge)."""
         self._anchors.pop(doc.uri, None)
-        self.recent.append((doc.uri, doc.text, self._defined_in(doc)))
+        if len(doc.text) <= MAX_DEFINED_CHARS:  # eight closed 60 MB logs would pin half a gigabyte
+            self.recent.append((doc.uri, doc.text, self._defined_in(doc)))
         self._defined.pop(doc.uri, None)
 
     def build(
@@ -227,7 +228,7 @@ class ContextBuilder:
         sources = [
             (o.uri, o.text, self._defined_in(o))
             for o in others
-            if o.uri != doc.uri and o.language == doc.language
+            if o.uri != doc.uri and o.language == doc.language and len(o.text) <= MAX_DEFINED_CHARS
         ]
         seen = {uri for uri, _, _ in sources} | {doc.uri}
         sources += [s for s in self.recent if s[0] not in seen and self._may_inform(doc, s[0])]
