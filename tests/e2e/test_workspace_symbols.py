@@ -176,3 +176,32 @@ async def test_indexing_can_be_turned_off(raw_client: LanguageClient, tmp_path: 
         return bool(await named(raw_client, "cartTotal"))
 
     await eventually(indexed)
+
+
+async def test_file_names_that_are_not_utf8_keep_their_bytes(
+    raw_client: LanguageClient, tmp_path: Path
+) -> None:
+    """A name like ``caf\\xe9.py`` (Latin-1 on disk) is listed by a URI naming it, and follows events."""
+    root = tmp_path / "odd"
+    (root / "sub\udcff").mkdir(parents=True)  # the byte 0xff, as Python spells a name that is not UTF-8
+    odd = root / "caf\udce9.py"
+    odd.write_text("def latin_named():\n    pass\n")
+    (root / "sub\udcff" / "inner.py").write_text("def inside_odd_folder():\n    pass\n")
+    await initialize(raw_client, root)
+
+    async def indexed() -> bool:
+        return bool(await named(raw_client, "latin_named"))
+
+    await eventually(indexed)
+    [found] = await named(raw_client, "latin_named")
+    assert found.location.uri == odd.as_uri() and found.location.uri.endswith("/caf%E9.py")
+    [inner] = await named(raw_client, "inside_odd_folder")
+    assert inner.location.uri.endswith("/sub%FF/inner.py")
+    odd.unlink()
+    deleted = types.FileEvent(odd.as_uri(), types.FileChangeType.Deleted)
+    raw_client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams([deleted]))
+
+    async def gone() -> bool:
+        return not await named(raw_client, "latin_named")
+
+    await eventually(gone, 10)

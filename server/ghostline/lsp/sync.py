@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lsprotocol import types
-from pygls.uris import to_fs_path
 
 from ghostline.engine.document import Document, Pos
 from ghostline.engine.edits import EditLog
+from ghostline.engine.uris import to_path
 from ghostline.engine.workspace.walk import read_regular
 from ghostline.lsp import diagnostics, review, workspace
 from ghostline.lsp.documents import OpenDocument
@@ -228,7 +228,7 @@ def _resync_from_disk(ls: GhostlineServer, record: OpenDocument, text: str | Non
     """Take the saved text (sent with didSave, else read from disk) as the document's truth again."""
     uri = record.doc.uri
     if text is None:
-        path = to_fs_path(uri)
+        path = to_path(uri)
         data = read_regular(path, MAX_FRAME) if path else None  # never a FIFO or a device
         try:
             text = data.decode("utf-8") if data is not None and len(data) <= MAX_FRAME else None

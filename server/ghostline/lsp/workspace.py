@@ -15,9 +15,10 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from lsprotocol import types
-from pygls.uris import from_fs_path, to_fs_path
+from pygls.uris import from_fs_path
 
 from ghostline.config import IndexSettings
+from ghostline.engine.uris import to_path, to_uri
 from ghostline.engine.workspace.index import Entry, IndexLimits
 from ghostline.lsp.progress import cancel_event, progress, progress_token
 from ghostline.lsp.server import GhostlineServer
@@ -84,7 +85,7 @@ def register(server: GhostlineServer) -> None:
         if host(ls).settings is None:
             return
         for change in params.changes:
-            path = to_fs_path(change.uri) if change.uri.startswith("file:") else None
+            path = to_path(change.uri)
             if path is None:
                 continue
             if os.path.basename(path) == ".gitignore":
@@ -160,7 +161,7 @@ def _from_buffer(ls: GhostlineServer, uri: str) -> None:
 
 
 def _path(uri: str) -> Path | None:
-    path = to_fs_path(uri) if uri.startswith("file:") else None
+    path = to_path(uri)
     return Path(path) if path and languages.detect(None, path) is not None else None
 
 
@@ -185,7 +186,7 @@ def roots(ls: GhostlineServer) -> list[Path]:
     except RuntimeError:
         return []
     uris = [f.uri for f in folders] or ([root] if root else [])
-    paths = [to_fs_path(uri) for uri in uris if uri.startswith("file:")]
+    paths = [to_path(uri) for uri in uris]
     return [Path(p) for p in paths if p and os.path.isdir(p)]
 
 
@@ -290,13 +291,21 @@ async def _watch(ls: GhostlineServer) -> None:
         log.warning("workspace index: the client did not register the file watcher: %s", exc)
 
 
+def _uri(path: str) -> str:
+    """The URI of a path as pygls writes it (Windows drive letters as VS Code does), else a byte-exact one."""
+    try:
+        return from_fs_path(path) or to_uri(path)
+    except UnicodeError:  # a file name that is not UTF-8
+        return to_uri(path)
+
+
 def _symbol(entry: Entry) -> types.SymbolInformation:
     start = types.Position(entry.start_line, 0)
     return types.SymbolInformation(
         name=entry.name,
         kind=KINDS.get(entry.kind, types.SymbolKind.Function),
         location=types.Location(
-            from_fs_path(entry.path) or Path(entry.path).as_uri(),
+            _uri(entry.path),
             types.Range(start, types.Position(entry.end_line + 1, 0)),
         ),
         container_name=entry.container or None,

@@ -6,13 +6,13 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from ghostline.engine.actions import verify
 from ghostline.engine.actions.chat import ask_for_code, fence_name
 from ghostline.engine.actions.edits import ActionFailed, Edit, FileChange
 from ghostline.engine.document import Document
 from ghostline.engine.text import to_bytes
+from ghostline.engine.uris import to_path
 from ghostline.model.backend import Backend
 from ghostline.syntax.definitions import Definition, find_definitions
 from ghostline.syntax.tree import parse
@@ -24,8 +24,7 @@ SYSTEM = "You are Ghostline. You write focused, correct unit tests. Reply with c
 
 def file_path(uri: str) -> Path:
     """The filesystem path of a file:// URI (or the URI itself when it is a plain path)."""
-    parsed = urlparse(uri)
-    return Path(unquote(parsed.path)) if parsed.scheme == "file" else Path(uri)
+    return Path(to_path(uri) or uri)
 
 
 def project_root(path: Path) -> Path:

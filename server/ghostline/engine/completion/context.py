@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from ghostline.config import CompletionSettings
 from ghostline.engine.completion import project, similar
@@ -13,6 +12,7 @@ from ghostline.engine.completion.gap import tight_gap
 from ghostline.engine.completion.project import Index, Section
 from ghostline.engine.document import Document
 from ghostline.engine.edits import EditLog, unified
+from ghostline.engine.uris import to_path
 from ghostline.syntax import cursor, languages
 from ghostline.syntax.definitions import find_definitions
 
@@ -319,7 +319,7 @@ def _stem(uri: str) -> str:
 
 
 def _fs_path(uri: str) -> str:
-    return unquote(uri[len("file://") :]) if uri.startswith("file://") else uri
+    return to_path(uri) or uri
 
 
 def _path_of(uri: str) -> str:
