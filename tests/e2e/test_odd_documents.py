@@ -64,14 +64,8 @@ async def test_a_change_outside_lsp_range_is_clamped(client: LanguageClient) -> 
     assert diagnostic.message == "'(' is never closed"
 
 
-async def test_an_unreadable_change_marks_the_document_until_it_is_saved(
-    client: LanguageClient, tmp_path: Path
-) -> None:
-    path = tmp_path / "lost.py"
-    path.write_text("c = (\n", encoding="utf-8")
-    uri = path.as_uri()
-    open_doc(client, uri, "c = (\n", "python")
-    assert await diagnostics_for(client, uri, 1)
+async def send_unreadable_change(client: LanguageClient, uri: str) -> None:
+    """A didChange whose range cannot be read (a line number as text): the document is lost until saved."""
     bad = {
         "range": {"start": {"line": "one", "character": 0}, "end": {"line": 0, "character": 0}},
         "text": "x",
@@ -81,6 +75,17 @@ async def test_an_unreadable_change_marks_the_document_until_it_is_saved(
         "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [bad]},
     }
     await send_raw(client, message)
+
+
+async def test_an_unreadable_change_marks_the_document_until_it_is_saved(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "lost.py"
+    path.write_text("c = (\n", encoding="utf-8")
+    uri = path.as_uri()
+    open_doc(client, uri, "c = (\n", "python")
+    assert await diagnostics_for(client, uri, 1)
+    await send_unreadable_change(client, uri)
     for _ in range(200):
         shown = [m for m in client.messages if "lost track" in m.message]  # type: ignore[attr-defined]
         if shown:
@@ -110,15 +115,7 @@ async def test_a_save_that_would_read_back_a_fifo_leaves_the_server_answering(
     os.mkfifo(tmp_path / "pipe.py")
     uri = (tmp_path / "pipe.py").as_uri()
     open_doc(client, uri, "p = 1\n", "python")
-    bad = {
-        "range": {"start": {"line": "one", "character": 0}, "end": {"line": 0, "character": 0}},
-        "text": "x",
-    }
-    message = {
-        "method": "textDocument/didChange",
-        "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [bad]},
-    }
-    await send_raw(client, message)
+    await send_unreadable_change(client, uri)
     client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
     other = "file:///odd/after_fifo.py"
     open_doc(client, other, "def g():\n    pass\n", "python")

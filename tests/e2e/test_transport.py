@@ -259,23 +259,24 @@ def test_tcp_serves_one_client_at_a_time_and_keeps_listening() -> None:
 
 # ---- fuzz -------------------------------------------------------------------------------------------
 
+OPENED = {
+    "jsonrpc": "2.0",
+    "method": "textDocument/didOpen",
+    "params": {
+        "textDocument": {
+            "uri": "file:///f.py",
+            "languageId": "python",
+            "version": 1,
+            "text": "def f(x):\n    return x\n",
+        }
+    },
+}
 SESSION = b"".join(
     frame(m)
     for m in (
         INIT,
         {"jsonrpc": "2.0", "method": "initialized", "params": {}},
-        {
-            "jsonrpc": "2.0",
-            "method": "textDocument/didOpen",
-            "params": {
-                "textDocument": {
-                    "uri": "file:///f.py",
-                    "languageId": "python",
-                    "version": 1,
-                    "text": "def f(x):\n    return x\n",
-                }
-            },
-        },
+        OPENED,
         {
             "jsonrpc": "2.0",
             "method": "textDocument/didChange",
@@ -345,18 +346,7 @@ def run_in_process(data: bytes, wanted: frozenset[Any] = frozenset({"final"})) -
 @pytest.mark.parametrize("too_long", [300, 1000, 5000])
 def test_a_too_long_frame_arriving_in_pieces_swallows_no_later_request(too_long: int) -> None:
     """The run-on is seen in an early piece; the later pieces hold no header of their own."""
-    opened = {
-        "jsonrpc": "2.0",
-        "method": "textDocument/didOpen",
-        "params": {
-            "textDocument": {
-                "uri": "file:///f.py",
-                "languageId": "python",
-                "version": 1,
-                "text": "def f(x):\n    return x\n",
-            }
-        },
-    }
+    opened = OPENED
     asks = [{"jsonrpc": "2.0", "id": n, "method": "ghostline/stats"} for n in range(3)]
     last = {**FINAL, "params": {"note": "x" * 400}}  # its pieces hold no header: the run-on must stay seen
     data = frame(INIT) + frame(opened, too_long) + b"".join(frame(m) for m in asks) + frame(last)
