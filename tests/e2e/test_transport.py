@@ -346,10 +346,9 @@ def run_in_process(data: bytes, wanted: frozenset[Any] = frozenset({"final"})) -
 @pytest.mark.parametrize("too_long", [300, 1000, 5000])
 def test_a_too_long_frame_arriving_in_pieces_swallows_no_later_request(too_long: int) -> None:
     """The run-on is seen in an early piece; the later pieces hold no header of their own."""
-    opened = OPENED
     asks = [{"jsonrpc": "2.0", "id": n, "method": "ghostline/stats"} for n in range(3)]
     last = {**FINAL, "params": {"note": "x" * 400}}  # its pieces hold no header: the run-on must stay seen
-    data = frame(INIT) + frame(opened, too_long) + b"".join(frame(m) for m in asks) + frame(last)
+    data = frame(INIT) + frame(OPENED, too_long) + b"".join(frame(m) for m in asks) + frame(last)
     found = run_in_process(data)
     assert {m.get("id") for m in found} >= {"init", 0, 1, 2, "final"}, found[-3:]
 
