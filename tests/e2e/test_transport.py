@@ -10,6 +10,7 @@ import asyncio
 import json
 import re
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -252,6 +253,25 @@ def test_tcp_serves_one_client_at_a_time_and_keeps_listening() -> None:
             answer(found, "symbols")["result"] == []
         )  # a fresh session: the first client's document is gone
         assert not [m for m in found if m.get("method") == "textDocument/publishDiagnostics"]
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_tcp_once_ends_when_its_client_resets_the_connection() -> None:
+    """A reset mid-frame is the client leaving: ``--once`` exits with no traceback, as after a clean close."""
+    port = free_port()
+    proc = subprocess.Popen([*SERVE, "--tcp", str(port), "--once"], stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None and "listening" in proc.stderr.readline()
+        client = socket.create_connection(("127.0.0.1", port), timeout=20)
+        client.sendall(frame(INIT))
+        time.sleep(0.5)  # answered: the server writes to this socket
+        client.sendall(b"Content-Length: 500\r\n\r\n{")
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()  # linger 0: a reset, not a FIN
+        assert proc.wait(timeout=20) == 0
+        assert "Traceback" not in proc.stderr.read()
     finally:
         proc.kill()
         proc.wait()

@@ -7,6 +7,7 @@ is refused while one is connected, and the server keeps listening after a client
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -123,7 +124,8 @@ def serve_tcp(
         if busy.locked():
             log.warning("refused a second client while one is connected")
             writer.write(_REFUSAL)
-            await writer.drain()
+            with contextlib.suppress(ConnectionError):  # it may be gone already
+                await writer.drain()
             writer.close()
             return
         async with busy:
@@ -131,6 +133,8 @@ def serve_tcp(
             session.protocol.set_writer(_AsyncWriter(writer))
             try:
                 await read_loop(session, reader.read, max_frame)
+            except ConnectionError as exc:  # reset or broken: the client is gone, as if it had closed
+                log.info("the client's connection broke: %s", exc)
             finally:
                 session.end()
                 writer.close()
