@@ -47,7 +47,7 @@ def check_file(path: Path) -> list[Finding]:
     if not path.exists():
         return [_file_warning(path, "file/unreadable", "cannot read: no such file")]
     data = read_regular(str(path), MAX_FILE_BYTES)
-    if data is None or len(data) > MAX_FILE_BYTES:
+    if data is None:
         why = "not a regular file" if not path.is_file() else "unreadable or over 64 MiB"
         return [_file_warning(path, "file/unreadable", f"cannot read: {why}")]
     if b"\0" in data[:8192]:

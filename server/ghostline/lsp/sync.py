@@ -231,7 +231,7 @@ def _resync_from_disk(ls: GhostlineServer, record: OpenDocument, text: str | Non
         path = to_path(uri)
         data = read_regular(path, MAX_FRAME) if path else None  # never a FIFO or a device
         try:
-            text = data.decode("utf-8") if data is not None and len(data) <= MAX_FRAME else None
+            text = data.decode("utf-8") if data is not None else None
         except UnicodeDecodeError as exc:
             log.warning("%s: could not read it back from disk: %s", uri, exc)
             return

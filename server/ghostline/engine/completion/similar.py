@@ -88,7 +88,7 @@ def search(
 def _read(path: str, limit: int) -> str | None:
     """An indexed file's text (the index vetted it already: not binary, not minified), or None."""
     data = read_regular(path, limit)
-    return None if data is None or len(data) > limit else data.decode("utf-8", "replace")
+    return None if data is None else data.decode("utf-8", "replace")
 
 
 def _windows(path: str, lines: list[str], words: set[str], wanted: set[str]) -> list[Found]:

@@ -104,7 +104,7 @@ def read_source(path: str, limits: IndexLimits) -> str | None:
 
 
 def read_regular(path: str, limit: int) -> bytes | None:
-    """Up to ``limit`` + 1 bytes of a regular file; None for a file over ``limit`` bytes or anything else.
+    """The bytes of a regular file; None for one over ``limit`` bytes, unreadable, or not a regular file.
 
     A FIFO named ``x.py`` would block a plain ``open`` until someone writes to it; a device may never end.
     """
@@ -120,7 +120,7 @@ def read_regular(path: str, limit: int) -> bytes | None:
         while size <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - size))):
             chunks.append(chunk)
             size += len(chunk)
-        return b"".join(chunks)
+        return b"".join(chunks) if size <= limit else None  # it grew past the limit while read
     except OSError:
         return None
     finally:
