@@ -85,6 +85,8 @@ class ModelSettings:
     """Sampling seed."""
     adapter: str = ""
     """Path to a GGUF LoRA adapter to load on top of the model."""
+    merge_adapter: bool = True
+    """Fold the adapter into a cached copy of the model (its base's speed; ~the model's size on disk)."""
     speculative: bool = True
     """Prompt-lookup drafts: guess upcoming tokens from the context and check them in one batch."""
 

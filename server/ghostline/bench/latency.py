@@ -16,6 +16,7 @@ from typing import Any
 from ghostline.bench.stats import percentile
 from ghostline.model import fetch, registry
 from ghostline.model.llama import _import_llama_cpp
+from ghostline.model.merge import llama_weights
 from ghostline.model.resources import default_threads
 
 SAMPLE = Path(__file__).resolve().parents[1] / "engine" / "completion" / "cache.py"
@@ -115,10 +116,9 @@ def busy_processes(n: int) -> list[subprocess.Popen[bytes]]:
 def raw_latencies(path: str, rows: list[dict[str, Any]], adapter: str = "") -> list[float]:
     """The identical prompts through llama-cpp-python's own completion call (its prefix cache on)."""
     llama_cpp = _import_llama_cpp()
-    options: dict[str, Any] = {"n_ctx": 2048, "n_threads": default_threads(), "verbose": True, "seed": 0}
-    if adapter:
-        options["lora_path"] = adapter
-    llm = llama_cpp.Llama(model_path=path, **options)
+    weights, adapted = llama_weights(path, adapter)
+    options = {"n_ctx": 2048, "n_threads": default_threads(), "verbose": True, "seed": 0, **adapted}
+    llm = llama_cpp.Llama(model_path=weights, **options)
     out = []
     for row in rows:
         if not row["model_call"]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ghostline.model import fetch, registry
 from ghostline.model.llama import LlamaBackend, _import_llama_cpp
+from ghostline.model.merge import llama_weights
 from ghostline.model.resources import default_threads
 
 
@@ -23,14 +24,15 @@ def sample_prompt(backend: LlamaBackend, n_tokens: int) -> str:
 def _raw(path: str, prompt: str, gen_tokens: int, n_gpu_layers: int, adapter: str = "") -> dict[str, float]:
     """The same work through llama-cpp-python's own streaming completion call."""
     llama_cpp = _import_llama_cpp()
+    weights, adapted = llama_weights(path, adapter)
     llm = llama_cpp.Llama(
-        model_path=path,
+        model_path=weights,
         n_ctx=2048,
         n_gpu_layers=n_gpu_layers,
         n_threads=default_threads(),
         verbose=True,
         seed=0,
-        **({"lora_path": adapter} if adapter else {}),
+        **adapted,
     )
     llm.create_completion("warm up", max_tokens=1, temperature=0.0)
     n_prompt = len(llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=True))

@@ -20,6 +20,7 @@ from ghostline.model.draft import last_logits, note_logprob, verify_draft
 from ghostline.model.errors import ModelError
 from ghostline.model.gguf import read_header
 from ghostline.model.lookup import DRAFT_MIN_TOKENS, DraftPolicy, NgramIndex
+from ghostline.model.merge import llama_weights
 from ghostline.model.stops import StopMatcher
 from ghostline.model.threads import CallPace, CpuMeter, ThreadTuner
 from ghostline.model.worker import ModelWorker
@@ -78,6 +79,7 @@ class LlamaBackend:
         flash_attn: bool = False,
         seed: int = 0,
         adapter: str = "",
+        merge_adapter: bool = True,
         speculative: bool = True,
     ) -> None:
         if n_ctx < 1 or n_threads < 0:  # llama.cpp's own error would blame the model or this build
@@ -91,6 +93,7 @@ class LlamaBackend:
         resources.check_memory(header, n_ctx)
         if adapter:
             check_adapter(adapter, header, name)  # llama.cpp would only log a mismatch, or crash on it
+        weights, adapted = llama_weights(path, adapter, merge_adapter)
         self._worker = ModelWorker()
         layers = n_gpu_layers if n_gpu_layers >= 0 else (-1 if gpu_offload_supported() else 0)
         cores = resources.default_threads()
@@ -106,9 +109,9 @@ class LlamaBackend:
             "seed": seed,
             "n_batch": 512,
             "verbose": True,
-            **({"lora_path": adapter} if adapter else {}),
+            **adapted,
         }
-        self._llm: Any = self._worker.call(lambda: self._load(path, header.architecture, options))
+        self._llm: Any = self._worker.call(lambda: self._load(weights, header.architecture, options))
         vocab = self._worker.call(self._vocabulary)
         fmt = fim.detect(vocab)
         eos = tuple(

@@ -86,5 +86,6 @@ def load(
         flash_attn=settings.flash_attn,
         seed=settings.seed,
         adapter=settings.adapter,
+        merge_adapter=settings.merge_adapter,
         speculative=settings.speculative,
     )
