@@ -7,9 +7,11 @@ import itertools
 import numpy as np
 import pytest
 
+from ghostline.config import CompletionSettings
+from ghostline.model import fim
 from ghostline.tune.evaluate import edit_similarity
 from ghostline.tune.export import permute_rows
-from ghostline.tune.prompts import Pair
+from ghostline.tune.prompts import Pair, to_pair, training_settings
 from ghostline.tune.train import encode, lr_factor
 
 
@@ -53,9 +55,24 @@ class CharTokenizer:
         return {"input_ids": [ord(c) for c in text]}
 
 
-def test_encode_keeps_the_prompt_end_and_ends_the_target() -> None:
-    e = encode(CharTokenizer(), Pair("x" * 50 + "abc", "de"), max_length=10, bos=None)
-    assert e.ids == [*[ord(c) for c in "xxxxxxabc"][-7:], ord("d"), ord("e"), 0]
+def test_encode_keeps_the_prompt_opening_and_end_and_ends_the_target() -> None:
+    e = encode(CharTokenizer(), Pair("<" + "x" * 50 + "abc", "de"), max_length=10, bos=None)
+    assert e.ids == [ord("<"), *[ord(c) for c in "xxxabc"], ord("d"), ord("e"), 0]
     assert e.start == 7
+    whole = encode(CharTokenizer(), Pair("<abc", "de"), max_length=10, bos=None)
+    assert whole.ids == [ord(c) for c in "<abcde"] + [0] and whole.start == 4
     with_bos = encode(CharTokenizer(), Pair("ab", "c"), max_length=10, bos=1)
     assert with_bos.ids == [1, ord("a"), ord("b"), ord("c"), 0] and with_bos.start == 3
+
+
+def test_training_prompts_fit_the_training_length_with_their_layout() -> None:
+    lines = [f"    total = total + item_{i} * weight_{i}\n" for i in range(300)]
+    example = {"path": "m.py", "prefix": "def f():\n" + "".join(lines[:200]), "middle": "    x = 1\n"}
+    example["suffix"] = "".join(lines[200:])
+    qwen = fim.by_name("qwen")
+    assert qwen is not None
+    for length in (96, 384):
+        pair = to_pair(example, qwen, training_settings(length))
+        assert pair.prompt.startswith(qwen.prefix) and qwen.suffix in pair.prompt
+        assert len(pair.prompt) <= length * 3.5 and pair.target == "    x = 1\n"
+    assert len(to_pair(example, qwen, CompletionSettings()).prompt) > 384 * 3.5

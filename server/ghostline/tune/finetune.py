@@ -7,14 +7,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ghostline.config import CompletionSettings, ModelSettings
+from ghostline.config import ModelSettings
 from ghostline.model import fim as fim_formats
 from ghostline.model import loader
 from ghostline.model.adapter import identity_of
 from ghostline.model.gguf import read_header
 from ghostline.tune import curves, export, hf
 from ghostline.tune.dataset import read_split
-from ghostline.tune.prompts import to_pair
+from ghostline.tune.prompts import to_pair, training_settings
 from ghostline.tune.train import Encoded, History, Progress, TrainConfig, add_lora, encode, train
 
 
@@ -67,7 +67,7 @@ def finetune(
     model.to(hf.device())
     fim = fim_formats.detect(tokenizer.get_vocab().keys())
     bos = tokenizer.bos_token_id if header.metadata.get("tokenizer.ggml.add_bos_token") else None
-    settings = CompletionSettings()
+    settings = training_settings(config.max_length)
 
     def encoded(rows: list[dict[str, Any]]) -> list[Encoded]:
         return [encode(tokenizer, to_pair(r, fim, settings), config.max_length, bos) for r in rows]

@@ -21,6 +21,15 @@ class Pair:
     target: str
 
 
+def training_settings(max_length: int) -> CompletionSettings:
+    """The editor's settings with its window sized so that a prompt and its answer fit ``max_length`` tokens.
+
+    Examples laid out with the editor's 1,024-token window and then cut to a 384-token training length lost
+    the start of three prompts in four (pip's source): the layout's opening and the lines the answer follows.
+    """
+    return CompletionSettings(context_tokens=max(64, max_length * 2 // 3))
+
+
 def fim_context(example: dict[str, Any], settings: CompletionSettings) -> tuple[Document, CompletionContext]:
     """The document with the middle taken out, and the completion context at the gap."""
     prefix, suffix = example["prefix"], example["suffix"]

@@ -71,13 +71,17 @@ class Encoded:
 
 
 def encode(tokenizer: Any, pair: Pair, max_length: int, bos: int | None) -> Encoded:
-    """Prompt and target tokenized apart (as at inference), EOS after the target, the prompt's start cut."""
+    """Prompt and target tokenized apart (as at inference), EOS after the target.
+
+    A prompt too long loses tokens after its first: that one opens the layout (``<|fim_prefix|>``,
+    ``<|repo_name|>``), and a model trained on prompts without it learns a format the editor never sends.
+    """
     prompt = tokenizer(pair.prompt, add_special_tokens=False)["input_ids"]
     target = tokenizer(pair.target, add_special_tokens=False)["input_ids"][: max_length // 2]
     target = [*target, tokenizer.eos_token_id]
     head = [bos] if bos is not None else []
-    keep = max(max_length - len(target) - len(head), 1)
-    ids = head + prompt[-keep:]
+    keep = max(max_length - len(target) - len(head), 2)
+    ids = head + (prompt if len(prompt) <= keep else prompt[:1] + prompt[len(prompt) - keep + 1 :])
     return Encoded(ids + target, len(ids))
 
 
