@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 from ghostline.config import CompletionSettings
-from ghostline.engine.completion.context import MAX_DEFINED_CHARS, SUFFIX_LINES, ContextBuilder
+from ghostline.engine.completion.context import MAX_DEFINED_CHARS, ContextBuilder
 from ghostline.engine.completion.generate import prompt_for
 from ghostline.engine.completion.project import code_only
 from ghostline.engine.completion.prompt import build_prompt, healed, unheal
+from ghostline.engine.completion.window import MIDDLE_LINES, SUFFIX_LINES
 from ghostline.engine.document import Document
 from ghostline.model import fim
 from ghostline.model.fake import FakeBackend
@@ -144,11 +147,50 @@ def test_the_context_counts_the_documents_syntax_errors_from_its_live_tree() -> 
 
 
 def test_the_suffix_holds_whole_lines_well_past_the_next_ten() -> None:
-    """What follows a gap is half the model's evidence: up to a sixth of the window, in whole lines."""
+    """What follows a gap is half the model's evidence: up to a quarter of the window, in whole lines."""
     below = "".join(f"    value_{i} = compute({i})\n" for i in range(200))
     text = "def f():\n    \n" + below
     doc = Document("file:///p/s.py", text, 1, "python")
     ctx = ContextBuilder().build(doc, text.index("    \n") + 4, CompletionSettings(context_tokens=1024), [])
     lines = ctx.suffix.split("\n")
-    assert 20 <= len(lines) - 1 <= SUFFIX_LINES + 1 and ctx.suffix.endswith("\n")
-    assert len(ctx.suffix) <= int(1024 * 3.5) // 6
+    assert 30 <= len(lines) - 1 <= SUFFIX_LINES + 1 and ctx.suffix.endswith("\n")
+    assert len(ctx.suffix) <= int(1024 * 3.5) // 4
+
+
+def type_text(doc: Document, offset: int, text: str) -> int:
+    """Insert ``text`` at ``offset`` as an editor would; the offset after it."""
+    pos = doc.position_at(offset)
+    doc.apply_change(text, pos, pos)
+    doc.reparse()
+    return offset + len(text)
+
+
+def test_lines_typed_at_one_place_go_after_the_middle_token_so_the_prompt_only_grows() -> None:
+    """A new line appends to the prompt: the suffix before it stays in the KV cache."""
+    assert QWEN is not None
+    text = "def f(items):\n    \n    return total\n\n\nprint(f([1]))\n"
+    doc, builder = Document("file:///p/t.py", text, 1, "python"), ContextBuilder()
+    offset = text.index("    \n") + 4
+    prompts = [build_prompt(builder.build(doc, offset, CompletionSettings(), []), QWEN)]
+    for piece in ("total = 0", "\n    ", "for item in items:", "\n        ", "total += item"):
+        offset = type_text(doc, offset, piece)
+        prompts.append(build_prompt(builder.build(doc, offset, CompletionSettings(), []), QWEN))
+    assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(prompts))
+    last = builder.build(doc, offset, CompletionSettings(), [])
+    assert last.prefix == "def f(items):\n" and last.typed == "    total = 0\n    for item in items:\n"
+    assert last.suffix.startswith("\n    return total\n") and last.line_before == "        total += item"
+    assert prompts[-1].endswith("<|fim_middle|>    total = 0\n    for item in items:\n        total += item")
+
+
+def test_a_jump_or_a_long_run_of_typing_starts_the_middle_again() -> None:
+    text = "".join(f"x_{i} = {i}\n" for i in range(40))
+    doc, builder = Document("file:///p/j.py", text, 1, "python"), ContextBuilder()
+    at = doc.line_start
+    assert builder.build(doc, at(10), CompletionSettings(), []).typed == ""
+    assert builder.build(doc, at(12), CompletionSettings(), []).typed == "x_10 = 10\nx_11 = 11\n"
+    assert builder.build(doc, at(5), CompletionSettings(), []).typed == ""  # above where typing began
+    assert (
+        builder.build(doc, at(5 + MIDDLE_LINES), CompletionSettings(), []).typed.count("\n") == MIDDLE_LINES
+    )
+    far = builder.build(doc, at(6 + MIDDLE_LINES), CompletionSettings(), [])
+    assert far.typed == "" and far.prefix.endswith(f"x_{5 + MIDDLE_LINES} = {5 + MIDDLE_LINES}\n")

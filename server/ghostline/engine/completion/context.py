@@ -10,6 +10,7 @@ from ghostline.config import CompletionSettings
 from ghostline.engine.completion import project, similar
 from ghostline.engine.completion.gap import tight_gap
 from ghostline.engine.completion.project import Index, Section
+from ghostline.engine.completion.window import middle_start, suffix_after
 from ghostline.engine.document import Document
 from ghostline.engine.edits import EditLog, unified
 from ghostline.engine.uris import to_path
@@ -17,7 +18,6 @@ from ghostline.syntax import cursor, languages
 from ghostline.syntax.definitions import find_definitions
 
 CHARS_PER_TOKEN = 3.5
-SUFFIX_LINES = 24
 CHUNK_LINES = 12
 MAX_DEFINED_CHARS = 200_000
 """Larger documents are not searched for the names they define (snippet relevance falls back to imports)."""
@@ -43,7 +43,9 @@ class CompletionContext:
     head: str
     """Imports and the enclosing definition's header when they fall before the window."""
     prefix: str
-    """From the window start to the start of the cursor's line."""
+    """From the window start to where typing at this place began (the start of a line)."""
+    typed: str
+    """From where typing began to the start of the cursor's line: it goes after the FIM middle token."""
     line_before: str
     suffix: str
     """The rest of the cursor's line and a few lines after it."""
@@ -70,6 +72,8 @@ class _Anchor:
     definitions: tuple[Section, ...] = ()
     indexed: int = 0
     """How many files the workspace index held when ``definitions`` were chosen."""
+    middle: int = -1
+    """The line where typing at this place began (-1: not yet asked here)."""
 
 
 class ContextBuilder:
@@ -105,6 +109,8 @@ class ContextBuilder:
         budget = int(settings.context_tokens * CHARS_PER_TOKEN)
         anchor = self._anchor(doc, line, budget * 3 // 4, settings, others)
         window_start = doc.line_start(anchor.line)
+        anchor.middle = middle_start(anchor.middle, anchor.line, line)
+        middle = doc.line_start(anchor.middle)
         mode, head, errors = "single", "", 0
         tight = not before.strip() and tight_gap(doc, line, before)
         if doc.syntax is not None and doc.language is not None:
@@ -117,9 +123,10 @@ class ContextBuilder:
             language=doc.language,
             snippets=anchor.snippets,
             head=head,
-            prefix=doc.text[window_start:line_start],
+            prefix=doc.text[window_start:middle],
+            typed=doc.text[middle:line_start],
             line_before=before,
-            suffix=_suffix(doc, offset, line, budget // 6),
+            suffix=suffix_after(doc, offset, line, budget // 4),
             mode=mode,
             offset=offset,
             text=doc.text,
@@ -291,21 +298,6 @@ def _chunks(path: str, text: str, words: set[str], wanted: set[str]) -> list[tup
             if score > 0.05:
                 scored.append((score, Snippet(path, start, chunk)))
     return scored
-
-
-def _suffix(doc: Document, offset: int, line: int, budget: int) -> str:
-    """The text after the cursor: whole lines up to ``budget`` characters (at most ``SUFFIX_LINES`` lines).
-
-    What follows the gap is half of what the model needs to fill it: with 10 lines, the 0.5B model missed
-    lines that the raw call with a quarter of its window below got right (eval realfill, JS and Java). Each
-    new line re-evaluates the suffix, so it stays short of that (docs/benchmarks.md, "Fill-in on real code").
-    """
-    end_line = min(line + SUFFIX_LINES, doc.line_count - 1)
-    text = doc.text[offset : doc.line_start(end_line + 1)]
-    if len(text) > budget:
-        cut = text.rfind("\n", 0, budget)
-        text = text[: cut + 1] if cut > 0 else text[:budget]
-    return text
 
 
 def _language_of(uri: str) -> str | None:

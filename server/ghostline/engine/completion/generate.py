@@ -90,7 +90,8 @@ def generate(
 
 def guard_for(ctx: CompletionContext, max_lines: int) -> StreamGuard:
     """The stop rules for a generation at ``ctx``."""
-    above = ctx.prefix[:-1].rsplit("\n", 1)[-1] if ctx.prefix.endswith("\n") else ""
+    before = ctx.prefix + ctx.typed
+    above = before[:-1].rsplit("\n", 1)[-1] if before.endswith("\n") else ""
     return StreamGuard(ctx.mode, ctx.line_before, ctx.suffix, max_lines, tight=ctx.tight, above=above)
 
 

@@ -1,4 +1,4 @@
-"""Prompt layout: stable context first, the current line after the FIM middle token."""
+"""Prompt layout: stable context first, the lines typed at this place after the FIM middle token."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ def build_prompt(ctx: CompletionContext, fim: FimFormat | None, comment: str = "
     """The prompt for a completion; typing on a line changes only its last part.
 
     The most stable parts come first: the project's definitions, snippets of related documents, the
-    recent edits (they change when you start editing elsewhere), then the file with the cursor.
+    recent edits (they change when you start editing elsewhere), then the file with the cursor, where what
+    was typed since typing began at this place comes after the suffix, as the start of the middle.
     """
     if fim is not None:
         files = _files(ctx, fim, comment)
-        return files + fim.build(ctx.head + ctx.prefix, ctx.suffix, healed(ctx.line_before))
-    return _as_comments(ctx, comment) + ctx.head + ctx.prefix + healed(ctx.line_before)
+        return files + fim.build(ctx.head + ctx.prefix, ctx.suffix, ctx.typed + healed(ctx.line_before))
+    return _as_comments(ctx, comment) + ctx.head + ctx.prefix + ctx.typed + healed(ctx.line_before)
 
 
 def healed(line_before: str) -> str:
