@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ghostline.model import fetch, registry
+from ghostline.config import ModelSettings
+from ghostline.model import fetch, loader, registry
 from ghostline.model.adapter import identity_of
 from ghostline.model.gguf import read_header
 from ghostline.model.llama import LlamaBackend, _import_llama_cpp
@@ -100,12 +101,16 @@ def test_the_server_backend_loads_the_merge_once_and_can_apply_the_adapter_inste
     assert not merged_path(base, adapter).exists() and off.facts.adapter == adapter
     assert (off._llm.model_path, off._llm.lora_path) == (base, adapter)
     off.close()
-    on = LlamaBackend(base, n_ctx=256, adapter=adapter)
+    said: list[str] = []
+    settings = ModelSettings(name=base, n_ctx=256, adapter=adapter)
+    on = loader.load(settings, lambda done, total, message: said.append(message))
     made = merged_path(base, adapter).stat()
+    assert isinstance(on, LlamaBackend) and said[-1].endswith("merging adapter.gguf into a copy of it (once)")
     assert (on._llm.model_path, on._llm.lora_path) == (str(merged_path(base, adapter)), None)
     assert on.facts.adapter == adapter and on.facts.path == base and on.generate(PROMPT, max_tokens=4).text()
     on.close()
-    LlamaBackend(base, n_ctx=256, adapter=adapter).close()
+    loader.load(settings, lambda done, total, message: said.append(message)).close()
+    assert said[-1] == f"loading {Path(base).name}"
     assert merged_path(base, adapter).stat().st_ino == made.st_ino  # reused, not written again
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 
 from ghostline.config import ModelSettings, RemoteSettings
-from ghostline.model import choice, errors, fetch, registry
+from ghostline.model import choice, errors, fetch, merge, registry
 from ghostline.model.backend import Backend
 from ghostline.model.choice import Choice
 from ghostline.model.fetch import Progress
@@ -68,7 +70,7 @@ def load(
     if chosen is not wanted:
         log.warning("model: %s", chosen.reason)
     if progress:
-        progress(0, 0, f"loading {resolved.path.name}")
+        progress(0, 0, _loading(resolved.path, settings))
     if settings.backend == "ctransformers":
         from ghostline.model.ctransformers_backend import CTransformersBackend
 
@@ -89,3 +91,12 @@ def load(
         merge_adapter=settings.merge_adapter,
         speculative=settings.speculative,
     )
+
+
+def _loading(path: Path, settings: ModelSettings) -> str:
+    """What the progress says while the model loads (merging an adapter first takes a while, once)."""
+    adapter = settings.adapter
+    merging = adapter and settings.merge_adapter and os.path.isfile(adapter)
+    if merging and not merge.merged_path(str(path), adapter).is_file():
+        return f"loading {path.name}: merging {os.path.basename(adapter)} into a copy of it (once)"
+    return f"loading {path.name}"
