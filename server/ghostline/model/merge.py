@@ -6,7 +6,6 @@ import glob
 import hashlib
 import logging
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ MERGED_TYPE = "Q8_0"
 """The type of every other merged weight (Q4 steps are wider than what a LoRA adds to a weight)."""
 KEEP_MERGES = 3
 """Merged models kept in the cache (the least recently used go first): each is the size of its model."""
-Progress = Callable[[int, int], None]
 
 
 def llama_weights(base: str, adapter: str, merge: bool = True) -> tuple[str, dict[str, str]]:
@@ -50,7 +48,7 @@ def merged_dir() -> Path:
     return Path(override) if override else registry.models_dir() / "merged"
 
 
-def merged_model(base: str, adapter: str, progress: Progress | None = None) -> str | None:
+def merged_model(base: str, adapter: str) -> str | None:
     """The path of ``base`` with ``adapter`` merged in, made once and cached; None when it cannot be made.
 
     llama.cpp applies an adapter at run time as extra matrix products in every layer (prompt evaluation
@@ -67,7 +65,7 @@ def merged_model(base: str, adapter: str, progress: Progress | None = None) -> s
         log.info("adapter applied at run time: merging it needs the gguf package (ghostline[tune])")
         return None
     try:
-        write_merged(base, adapter, target, progress)
+        write_merged(base, adapter, target)
     except (OSError, ValueError, KeyError, NotImplementedError) as exc:
         log.warning("adapter applied at run time: merging it into the model failed: %s", exc)
         return None
@@ -88,7 +86,7 @@ def _prune(target: Path) -> None:
             old.unlink(missing_ok=True)
 
 
-def write_merged(base: str, adapter: str, target: Path, progress: Progress | None = None) -> None:
+def write_merged(base: str, adapter: str, target: Path) -> None:
     """Write ``base`` with each adapted weight W replaced by W + alpha / rank · B·A (atomically)."""
     import gguf
 
@@ -109,10 +107,8 @@ def write_merged(base: str, adapter: str, target: Path, progress: Progress | Non
         writer.write_header_to_file()
         writer.write_kv_data_to_file()
         writer.write_ti_data_to_file()
-        for done, (_, (data, _)) in enumerate(tensors, 1):
+        for _, (data, _) in tensors:
             writer.write_tensor_data(data, tensor_endianess=reader.endianess)
-            if progress:
-                progress(done, len(tensors))
         writer.close()
         os.replace(partial, target)
     finally:
