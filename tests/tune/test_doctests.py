@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ghostline.cli import main
+from ghostline.engine.completion.generate import Suggestion
 from ghostline.tune import dataset, evaluate
 from ghostline.tune.doctests import DoctestChecker, merge
 
@@ -117,8 +118,8 @@ def test_score_reports_pass_rate_with_a_fake_completion(
     checker = DoctestChecker(dataset.read_doctest_files(held_out))
     answers = {r["id"]: r["middle"] if i % 2 == 0 else "raise ValueError" for i, r in enumerate(rows)}
 
-    def fake(_backend: Any, row: dict[str, Any], _settings: Any) -> str:
-        return answers[row["id"]]
+    def fake(_backend: Any, row: dict[str, Any], _settings: Any) -> Suggestion:
+        return Suggestion(answers[row["id"]], row["offset"], latency_ms=5.0)
 
     monkeypatch.setattr(evaluate, "complete", fake)
     result = evaluate.score(None, rows, lambda done, total, message: None, "base", checker)  # type: ignore[arg-type]
@@ -127,6 +128,7 @@ def test_score_reports_pass_rate_with_a_fake_completion(
     assert result["pass_rate"] == round(sum(i % 2 == 0 for i in ours) / len(ours), 4)
     assert result["exact_match"] == round(sum(i % 2 == 0 for i in range(len(rows))) / len(rows), 4)
     assert sum(k["n_with_tests"] for k in result["per_kind"].values()) == len(ours)
+    assert result["median_ms"] == 5.0 and result["mean_chars"] > 0
 
 
 def test_table_says_when_no_example_has_tests() -> None:
@@ -134,12 +136,19 @@ def test_table_says_when_no_example_has_tests() -> None:
     table = evaluate.format_table(
         {"model": "m", "adapter_file": "", "base": {**side, "per_kind": {"fim-line": side}}}
     )
-    assert "no examples with tests" in table and "0.0%" not in table.split("\n")[-1]
+    note = next(line for line in table.split("\n") if line.startswith("pass rate"))
+    assert "no examples with tests" in note and "0.0%" not in note
+    assert "cost (base): not measured" in table
     tested = {**side, "n_with_tests": 4, "pass_rate": 0.25}
     table = evaluate.format_table(
         {"model": "m", "adapter_file": "", "base": {**tested, "per_kind": {"fim-line": side}}}
     )
     assert "25.0% of 4" in table and "no examples with tests" not in table
+    costs = {"median_ms": 812.4, "mean_evaluated_tokens": 700, "mean_generated_tokens": 9.5, "mean_chars": 31}
+    table = evaluate.format_table(
+        {"model": "m", "adapter_file": "", "base": {**side, **costs, "per_kind": {"fim-line": side}}}
+    )
+    assert "cost (base): median 812 ms per example, 700 tokens evaluated, 9.5 generated" in table
 
 
 def test_repo_task_needs_data_and_adapter_is_only_for_repo(capsys: pytest.CaptureFixture[str]) -> None:

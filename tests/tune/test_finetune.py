@@ -136,6 +136,7 @@ def test_eval_repo_scores_base_and_adapter_side_by_side(
         assert result[label]["n"] == 2 and 0.0 <= result[label]["exact_match"] <= 1.0
         assert 0.0 <= result[label]["edit_similarity"] <= 1.0
         assert sum(k["n"] for k in result[label]["per_kind"].values()) == 2
+        assert result[label]["median_ms"] > 0 and result[label]["mean_evaluated_tokens"] > 0
     code = main(
         [
             "eval-repo",

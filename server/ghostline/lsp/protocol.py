@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+from collections import Counter
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -19,7 +21,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from ghostline.lsp.framing import split_run_on
 
 log = logging.getLogger("ghostline")
-PARSE_ERROR, INVALID_REQUEST, NOT_INITIALIZED = -32700, -32600, -32002
+PARSE_ERROR, INVALID_REQUEST, NOT_INITIALIZED, REQUEST_CANCELLED = -32700, -32600, -32002, -32800
 
 
 class _Dropped:
@@ -49,6 +51,8 @@ class GhostlineProtocol(LanguageServerProtocol):
         self.framing_errors = 0
         self.on_lost_change: Callable[[str, str], None] = lambda uri, why: None
         """Called with a document's URI when one of its changes could not be read at all."""
+        self.unanswered: Counter[Any] = Counter()
+        """The ids of the client's requests taken in and not yet answered (a count: ids may repeat)."""
 
     def receive(self, body: bytes) -> bytes:
         """Handle one body; returns the bytes that belong to the next frame (its Content-Length too long)."""
@@ -76,10 +80,13 @@ class GhostlineProtocol(LanguageServerProtocol):
                 data.setdefault("params", None)  # optional in JSON-RPC; pygls' generic types require it
             if data.get("method") == types.TEXT_DOCUMENT_DID_CHANGE:
                 clamp_positions(data.get("params"))
+            if "id" in data and "method" in data:
+                self.unanswered[data["id"]] += 1
             message = self.structure_message(data)
             if "id" in data and not isinstance(message, _Dropped) and not hasattr(message, "id"):
                 # a notification's method sent with an id: handled as the notification, and answered
                 why = f"{data['method']} is a notification and takes no id; it was handled as one"
+                self._take(data["id"])
                 self.reject(data["id"], INVALID_REQUEST, why)
             self.handle_message(message)
         return rest
@@ -131,8 +138,29 @@ class GhostlineProtocol(LanguageServerProtocol):
                 self.on_lost_change(uri, detail)
             return _Dropped()
 
+    def answer_outstanding(self, why: str) -> int:
+        """Answer every request still unanswered with "cancelled" (the session ends); how many there were."""
+        left = list(self.unanswered.elements())
+        self.unanswered.clear()
+        for msg_id in left:
+            self.reject(msg_id, REQUEST_CANCELLED, why)
+        return len(left)
+
+    def _take(self, msg_id: Any) -> bool:
+        """Count ``msg_id`` answered; False when no request with that id is waiting for an answer."""
+        if self.unanswered[msg_id] <= 0:
+            self.unanswered.pop(msg_id, None)
+            return False
+        self.unanswered[msg_id] -= 1
+        if not self.unanswered[msg_id]:
+            del self.unanswered[msg_id]
+        return True
+
     def _send_response(self, msg_id: Any, result: Any | None = None, error: Any | None = None) -> None:
-        """Send a response; a ``Prepared`` result goes out as its own JSON text."""
+        """Send a response, once per request; a ``Prepared`` result goes out as its own JSON text."""
+        if not self._take(msg_id):  # already answered (the session ended first): one answer each
+            log.debug("a second answer to request %r was not sent", msg_id)
+            return
         if error is None and isinstance(result, Prepared):
             self._result_types.pop(msg_id, None)
             head = json.dumps({"jsonrpc": "2.0", "id": msg_id})[:-1]
@@ -170,6 +198,28 @@ class GhostlineProtocol(LanguageServerProtocol):
             self._request_futures.pop(key, None)
 
         return forget
+
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args: Any) -> Generator[Any, Any, None]:
+        """Shutdown as pygls does it (pending requests cancelled, each then answered), walking a copy.
+
+        pygls walks the live table, which a cancelled future's callback shrinks: shutdown failed with
+        "dictionary changed size during iteration" whenever anything was still pending.
+        """
+        if (handler := self.fm.features.get(types.SHUTDOWN)) is not None:
+            yield handler, args, None
+        current = self.msg_id
+        for msg_id, future in list(self._request_futures.items()):
+            if msg_id != current and not future.done():
+                future.cancel()
+        self._shutdown = True
+
+    @lsp_method(types.EXIT)
+    def lsp_exit(self, *args: Any) -> Generator[Any, Any, None]:
+        """Exit as pygls does, the writer left open: the session's end answers what is left, then flushes."""
+        if (handler := self.fm.features.get(types.EXIT)) is not None:
+            yield handler, args, None
+        sys.exit(0 if self._shutdown else 1)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(

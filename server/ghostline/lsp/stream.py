@@ -33,6 +33,13 @@ _BUSY = json.dumps(
     }
 ).encode()
 _REFUSAL = b"Content-Length: %d\r\n\r\n%s" % (len(_BUSY), _BUSY)
+HIGH_WATER, LOW_WATER = 8 << 20, 1 << 20
+"""Answers the client has not read yet, in bytes, above which reading pauses, and below which it resumes."""
+MAX_IN_FLIGHT, IN_FLIGHT_WAIT_S = 64, 5.0
+"""Requests taken in and not yet answered above which reading pauses (for at most ``IN_FLIGHT_WAIT_S``: a
+handler may be waiting for the client's answer to a request of its own, which needs reading)."""
+SETTLE_S = 0.5
+"""How long answers already on their way may take to be sent when the session ends."""
 
 
 class Session:
@@ -50,6 +57,8 @@ async def read_loop(
     reader = FrameReader(read, max_frame, stall_s)
     protocol = session.protocol
     while not session.stop.is_set():
+        await _until_answers_catch_up(protocol)
+        await _until_client_reads(protocol.writer)
         try:
             body = await reader.next_frame()
         except FrameError as exc:
@@ -67,6 +76,41 @@ async def read_loop(
             break
         except Exception:
             log.exception("unable to handle a message")
+    await _answer_the_rest(protocol)
+
+
+async def _until_answers_catch_up(protocol: GhostlineProtocol) -> None:
+    """Wait (a while at most) when the client has ``MAX_IN_FLIGHT`` requests unanswered."""
+    waited = 0.0
+    while protocol.unanswered.total() >= MAX_IN_FLIGHT and waited < IN_FLIGHT_WAIT_S:
+        await asyncio.sleep(0.01)
+        waited += 0.01
+
+
+async def _until_client_reads(writer: object) -> None:
+    """Wait while the client leaves more than ``HIGH_WATER`` bytes of answers unread (until ``LOW_WATER``).
+
+    A client then cannot send more than it reads: the server's memory stays bounded whatever it does.
+    """
+    if not isinstance(writer, _AsyncWriter) or writer.pending() <= HIGH_WATER:
+        return
+    log.warning("the client is not reading its answers (%d bytes waiting): reading paused", writer.pending())
+    while writer.pending() > LOW_WATER and not writer.closing():
+        await asyncio.sleep(0.02)
+    log.info("the client reads again: reading resumed")
+
+
+async def _answer_the_rest(protocol: GhostlineProtocol) -> None:
+    """At the session's end, every request still unanswered is answered as cancelled (after a moment).
+
+    Answers on their way get ``SETTLE_S`` to be sent; so each request the client sent has one answer.
+    """
+    for _ in range(int(SETTLE_S / 0.01)):
+        if not protocol.unanswered:
+            return
+        await asyncio.sleep(0.01)
+    count = protocol.answer_outstanding("the server is ending this session")
+    log.info("%d requests unanswered at the end of the session were answered as cancelled", count)
 
 
 def serve_stdio(session: Session, stdin: BinaryIO, stdout: BinaryIO, max_frame: int = MAX_FRAME) -> int:
@@ -175,4 +219,9 @@ class _AsyncWriter:
     def pending(self) -> int:
         """Bytes written but not yet taken by the other side."""
         target = self._target
-        return target.get_write_buffer_size() if isinstance(target, asyncio.WriteTransport) else 0
+        transport = target if isinstance(target, asyncio.WriteTransport) else target.transport
+        return transport.get_write_buffer_size() if isinstance(transport, asyncio.WriteTransport) else 0
+
+    def closing(self) -> bool:
+        """Whether the connection is closing (nothing more will be taken)."""
+        return self._target.is_closing()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ghostline.config import CompletionSettings, ModelSettings
-from ghostline.engine.completion.generate import generate
+from ghostline.engine.completion.generate import Suggestion, generate
 from ghostline.engine.text import edit_similarity
 from ghostline.model import loader
 from ghostline.model.backend import Backend
@@ -23,11 +24,11 @@ Outcome = tuple[bool, float, bool | None]
 N_CTX = 2048
 
 
-def complete(backend: Backend, example: dict[str, Any], settings: CompletionSettings) -> str:
+def complete(backend: Backend, example: dict[str, Any], settings: CompletionSettings) -> Suggestion:
     """The suggestion the editor would show at the example's gap."""
     _, ctx = fim_context(example, settings)
     start = time.perf_counter()
-    return generate(backend, ctx, settings, lambda: False, start + 120).text
+    return generate(backend, ctx, settings, lambda: False, start + 120)
 
 
 def score(
@@ -40,15 +41,29 @@ def score(
     """Exact match, mean edit similarity and doctest pass rate, overall and per example kind."""
     settings = CompletionSettings()
     per_kind: dict[str, list[Outcome]] = {}
+    costs: list[Suggestion] = []
     for done, row in enumerate(rows):
         report(done, len(rows), label)
         suggestion = complete(backend, row, settings)
-        got, want = suggestion.rstrip(), row["middle"].rstrip()
-        passed = checker.passes(row, suggestion) if checker else None
+        costs.append(suggestion)
+        got, want = suggestion.text.rstrip(), row["middle"].rstrip()
+        passed = checker.passes(row, suggestion.text) if checker else None
         per_kind.setdefault(row["kind"], []).append((got == want, edit_similarity(got, want), passed))
     report(len(rows), len(rows), label)
     every = [r for results in per_kind.values() for r in results]
-    return {**_means(every), "per_kind": {k: _means(v) for k, v in sorted(per_kind.items())}}
+    per = {k: _means(v) for k, v in sorted(per_kind.items())}
+    return {**_means(every), **_costs(costs), "per_kind": per}
+
+
+def _costs(suggestions: list[Suggestion]) -> dict[str, Any]:
+    """What the answers cost: median milliseconds; mean tokens evaluated, generated and characters shown."""
+    n = max(len(suggestions), 1)
+    return {
+        "median_ms": round(statistics.median([s.latency_ms for s in suggestions]), 1) if suggestions else 0.0,
+        "mean_evaluated_tokens": round(sum(s.stats.evaluated_tokens for s in suggestions) / n, 1),
+        "mean_generated_tokens": round(sum(s.stats.generated_tokens for s in suggestions) / n, 1),
+        "mean_chars": round(sum(len(s.text) for s in suggestions) / n, 1),
+    }
 
 
 def _means(results: list[Outcome]) -> dict[str, Any]:
@@ -124,7 +139,19 @@ def format_table(result: dict[str, Any]) -> str:
         lines.append(
             "pass rate: no examples with tests (held-out Python files whose doctests pass as written)"
         )
+    lines += [_cost_line(label, result[label]) for label in ("base", "adapter") if label in result]
     return "\n".join(lines)
+
+
+def _cost_line(label: str, scores: dict[str, Any]) -> str:
+    if "median_ms" not in scores:
+        return f"cost ({label}): not measured"
+    return (
+        f"cost ({label}): median {scores['median_ms']:.0f} ms per example, "
+        f"{scores['mean_evaluated_tokens']:.0f} tokens evaluated, "
+        f"{scores['mean_generated_tokens']:.1f} generated, "
+        f"{scores['mean_chars']:.0f} characters shown (means)"
+    )
 
 
 def _pass(scores: dict[str, Any]) -> str:
