@@ -113,6 +113,24 @@ def test_undecodable_requests_get_an_error_with_id_null(body: bytes, code: int) 
     assert "result" in answer(found, "probe")
 
 
+DEEP = b"[" * 200_000 + b"]" * 200_000
+
+
+@pytest.mark.parametrize(
+    ("body", "msg_id"),
+    [
+        (b'{"jsonrpc": "2.0", "id": 7, "method": "ghostline/stats", "params": %s}' % DEEP, 7),
+        (b'{"jsonrpc": "2.0", "method": "x", "id": "deep", "params": {"a": %s}}' % DEEP, "deep"),
+        (b'{"jsonrpc": "2.0", "method": "x", "params": %s, "id": 8}' % DEEP, None),  # id after the nesting
+    ],
+)
+def test_a_message_nested_too_deeply_to_parse_is_answered(body: bytes, msg_id: Any) -> None:
+    found, _ = converse(frame(INIT), b"Content-Length: %d\r\n\r\n" % len(body) + body, frame(PROBE))
+    [error] = [m for m in found if "error" in m]
+    assert error["id"] == msg_id and error["error"]["code"] == -32600
+    assert "result" in answer(found, "probe")
+
+
 @pytest.mark.parametrize(
     "message", [{"id": 7, "method": "ghostline/stats"}, {"jsonrpc": "1.0", "id": 7, "method": "x"}]
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Generator
@@ -59,6 +60,9 @@ class GhostlineProtocol(LanguageServerProtocol):
         rest = b""
         try:
             data = json.loads(body)
+        except RecursionError:
+            self.reject(_shallow_id(body), INVALID_REQUEST, "the message is nested too deeply to be read")
+            return b""
         except ValueError:
             split = split_run_on(body)
             if split is None:
@@ -67,7 +71,7 @@ class GhostlineProtocol(LanguageServerProtocol):
             head, rest = split
             try:
                 data = json.loads(head)
-            except ValueError:
+            except (ValueError, RecursionError):
                 self.reject(None, PARSE_ERROR, "parse error: the body is not JSON in UTF-8")
                 return rest
         if isinstance(data, list):
@@ -76,20 +80,31 @@ class GhostlineProtocol(LanguageServerProtocol):
             msg_id = data.get("id") if isinstance(data, dict) and _valid_id(data.get("id")) else None
             self.reject(msg_id, INVALID_REQUEST, problem)
         elif self._admitted(data):
-            if "method" in data:
-                data.setdefault("params", None)  # optional in JSON-RPC; pygls' generic types require it
-            if data.get("method") == types.TEXT_DOCUMENT_DID_CHANGE:
-                clamp_positions(data.get("params"))
-            if "id" in data and "method" in data:
-                self.unanswered[data["id"]] += 1
+            self._dispatch(data)
+        return rest
+
+    def _dispatch(self, data: dict[str, Any]) -> None:
+        """Structure and handle an admitted message; a request whose handling fails here is still answered."""
+        if "method" in data:
+            data.setdefault("params", None)  # optional in JSON-RPC; pygls' generic types require it
+        if data.get("method") == types.TEXT_DOCUMENT_DID_CHANGE:
+            clamp_positions(data.get("params"))
+        request = "id" in data and "method" in data
+        if request:
+            self.unanswered[data["id"]] += 1
+        try:
             message = self.structure_message(data)
-            if "id" in data and not isinstance(message, _Dropped) and not hasattr(message, "id"):
+            if request and not isinstance(message, _Dropped) and not hasattr(message, "id"):
                 # a notification's method sent with an id: handled as the notification, and answered
                 why = f"{data['method']} is a notification and takes no id; it was handled as one"
                 self._take(data["id"])
                 self.reject(data["id"], INVALID_REQUEST, why)
             self.handle_message(message)
-        return rest
+        except Exception as exc:
+            if request and self.unanswered[data["id"]] > 0:
+                error = JsonRpcInternalError(f"{data['method']} failed: {type(exc).__name__}")
+                self._send_response(data["id"], None, error.to_response_error())
+            raise
 
     def _admitted(self, data: dict[str, Any]) -> bool:
         """LSP's lifecycle: initialize first and once, nothing but exit after shutdown (requests answered)."""
@@ -267,6 +282,19 @@ def _uri_of(data: dict[str, Any]) -> str | None:
     document = params.get("textDocument") if isinstance(params, dict) else None
     uri = document.get("uri") if isinstance(document, dict) else None
     return uri if isinstance(uri, str) else None
+
+
+_SHALLOW_ID = re.compile(rb'"id"\s*:\s*(-?[0-9]{1,18}|"(?:[^"\\]|\\.){0,256}")')
+
+
+def _shallow_id(body: bytes) -> Any:
+    """The id of a body too deep to parse, when it comes before anything nested in it (else None)."""
+    nested = [i for i in (body.find(b"{", 1), body.find(b"[", 1)) if i > 0]
+    match = _SHALLOW_ID.search(body, 0, min(nested, default=len(body)))
+    try:
+        return json.loads(match[1]) if match else None
+    except ValueError:
+        return None
 
 
 def _valid_id(value: object) -> bool:
