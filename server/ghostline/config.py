@@ -148,6 +148,9 @@ class CompletionSettings:
     """While idle after showing a suggestion, compute what would follow once it is accepted."""
     gate: bool = True
     """Learn locally which suggestions you take (features only) and stay silent on unlikely ones."""
+    trim_percent: int = ranged(0, 0, 100)
+    """End a suggestion before the first token (after its first) the model chose with less than this
+    probability, in percent (0: never); an active stay-silent gate trained with a cut applies its own."""
     next_edits: bool = True
     """After a rename, an occurrence later on the cursor's line is the inline suggestion (no model call)."""
 

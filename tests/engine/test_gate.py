@@ -100,3 +100,23 @@ def test_facts_are_numbers_only() -> None:
         "op",
         "other",
     ]
+
+
+def test_an_active_gate_applies_the_cut_it_was_trained_with(tmp_path: Path) -> None:
+    import dataclasses
+
+    from ghostline.config import CompletionSettings
+    from ghostline.engine.completion.learn import Learner
+    from ghostline.engine.completion.outcomes import OutcomeStore
+
+    learner = Learner(OutcomeStore(tmp_path / "outcomes.jsonl"), tmp_path / "gate.json")
+    plain = CompletionSettings()
+    assert learner.settings_for(plain).trim_percent == 0  # no gate yet: no cut
+    gate = train(planted(300, 6), trim_percent=25)
+    assert gate is not None and gate.trim_percent == 25
+    gate.save(tmp_path / "gate.json")
+    assert learner.settings_for(plain).trim_percent == 25
+    assert learner.settings_for(dataclasses.replace(plain, trim_percent=40)).trim_percent == 40  # the larger
+    assert learner.settings_for(dataclasses.replace(plain, gate=False)).trim_percent == 0
+    again = gates.load(tmp_path / "gate.json")
+    assert again is not None and again.trim_percent == 25

@@ -49,3 +49,22 @@ def test_effect_and_cross_validation_count_shown_and_taken() -> None:
     checked = cross_validated([o for pair in zip(sure, unsure, strict=True) for o in pair], train)
     assert checked is not None and checked["with"]["not_taken_share"] < 0.1
     assert checked["with"]["chars_taken"] >= 0.9 * checked["without"]["chars_taken"]
+
+
+def test_the_table_shows_whole_suggestions_beside_the_cut_ones() -> None:
+    from ghostline.commands.learn import table
+
+    n = len(gates.NAMES)
+    cut = [Outcome([1.0] + [0.0] * (n - 1), "accepted", 4, "replay") for _ in range(3)]
+    whole = [Outcome([1.0] + [0.0] * (n - 1), "typed_over", 0, "replay") for _ in range(3)]
+    gate = gates.Gate([5.0] + [0.0] * (n - 1), 0.0, [0.0] * n, [1.0] * n, 0.5, 300, trim_percent=20)
+    result = effect(cut, gate, whole)
+    assert result["uncut"] == {"shown": 3, "taken": 0, "not_taken_share": 1.0, "chars_taken": 0}
+    assert result["without"]["chars_taken"] == 12 and result["trim_percent"] == 20
+    rows = table(result).split("\n")[2:]
+    assert [r.split(" | ")[0] for r in rows] == [
+        "| whole suggestions, no gate",
+        "| without the gate, cut at 20 %",
+        "| with the gate, cut at 20 %",
+    ]
+    assert "uncut" not in effect(cut, gates.Gate([0.0] * n, 0.0, [0.0] * n, [1.0] * n))

@@ -8,6 +8,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+TRIM_PERCENT = 20
+"""The cut ``gate train`` shows and learns suggestions with, unless told otherwise."""
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``gate``, ``eval-gate`` (spelt ``eval gate``) and ``forget``."""
@@ -16,6 +19,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     gate.add_argument("action", choices=["train", "show"], help="train: replay and train; show: the gate")
     _replay_options(gate, "repository typed back (default: this folder)")
+    gate.add_argument(
+        "--trim-percent",
+        type=int,
+        default=TRIM_PERCENT,
+        help="suggestions end before a token chosen with less than this probability, in percent "
+        f"(default {TRIM_PERCENT}; 0: never); the gate learns from them so cut and applies the cut",
+    )
     measure = sub.add_parser(
         "eval-gate", help="same as `ghostline eval gate`: the gate on another repository"
     )
@@ -48,20 +58,21 @@ def run_gate(args: argparse.Namespace) -> int:
         found = gates.load(gate_path())
         print(json.dumps(vars(found), indent=1) if found else f"no gate trained yet ({gate_path()})")
         return 0
-    replayed = _replay(args)
+    trim = min(max(args.trim_percent, 0), 100)
+    replayed = _replay(args, trim)
     if replayed is None:
         return 1
     store = OutcomeStore()
     for place in replayed:
         store.add(place.outcome)
     stored = store.all()
-    gate = train(stored)
+    gate = train(stored, trim)
     if gate is None:
         print(f"too few outcomes to train on yet ({len(stored)} stored); replay more places (--limit)")
         return 1
     gate.save(gate_path())
     print(f"gate trained on {gate.trained_on} outcomes, threshold {gate.threshold:.3f}: {gate_path()}")
-    checked = gatereplay.cross_validated(stored, train)
+    checked = gatereplay.cross_validated(stored, lambda found: train(found, trim))
     if checked is not None:
         print("cross-validated on those outcomes (5 folds):")
         print(table(checked))
@@ -78,11 +89,11 @@ def run_eval(args: argparse.Namespace) -> int:
     if gate is None:
         print("no gate to measure: run `ghostline gate train --repo PATH` first (or pass --gate)")
         return 1
-    replayed = _replay(args)
+    replayed = _replay(args, gate.trim_percent)
     if replayed is None:
         return 1
     outcomes = [place.outcome for place in replayed]
-    result = gatereplay.effect(outcomes, gate)
+    result = gatereplay.effect(outcomes, gate, [place.plain or place.outcome for place in replayed])
     result["repo"], result["places"] = str(args.repo), args.limit
     print(json.dumps(result, indent=2) if args.json else table(result))
     return 0
@@ -99,7 +110,7 @@ def run_forget(args: argparse.Namespace) -> int:
     return 0
 
 
-def _replay(args: argparse.Namespace) -> list[Any] | None:
+def _replay(args: argparse.Namespace, trim_percent: int) -> list[Any] | None:
     """The repository's places typed back (None when the model does not load)."""
     import dataclasses
 
@@ -118,7 +129,7 @@ def _replay(args: argparse.Namespace) -> list[Any] | None:
     try:
         found = gatereplay.tasks(args.repo.resolve(), args.limit, args.seed)
         with ProgressBar("replay", unit="place") as bar:
-            places = gatereplay.replay(backend, found, settings.completion, bar.update)
+            places = gatereplay.replay(backend, found, settings.completion, bar.update, trim_percent)
     finally:
         backend.close()
     if args.dump is not None:
@@ -127,10 +138,14 @@ def _replay(args: argparse.Namespace) -> list[Any] | None:
 
 
 def table(result: dict[str, Any]) -> str:
-    """Without and with the gate: shown, taken, not-taken share, characters taken."""
+    """Uncut (when measured), without and with the gate: shown, taken, not-taken share, characters taken."""
+    trim = result.get("trim_percent", 0)
+    rows = [("uncut", "whole suggestions, no gate")] if "uncut" in result else []
+    cut = f", cut at {trim} %" if trim else ""
+    rows += [("without", f"without the gate{cut}"), ("with", f"with the gate{cut}")]
     lines = ["| | shown | taken | not taken | characters taken |", "|---|---|---|---|---|"]
-    for name in ("without", "with"):
+    for name, label in rows:
         c = result[name]
         share = "n/a" if c["not_taken_share"] is None else f"{c['not_taken_share']:.1%}"
-        lines.append(f"| {name} gate | {c['shown']} | {c['taken']} | {share} | {c['chars_taken']} |")
+        lines.append(f"| {label} | {c['shown']} | {c['taken']} | {share} | {c['chars_taken']} |")
     return "\n".join(lines)

@@ -18,8 +18,8 @@ from typing import Any
 
 from ghostline.config import CompletionSettings
 from ghostline.engine.completion import gate as gates
-from ghostline.engine.completion.context import ContextBuilder
-from ghostline.engine.completion.generate import generate
+from ghostline.engine.completion.context import CompletionContext, ContextBuilder
+from ghostline.engine.completion.generate import Suggestion, generate, trimmed
 from ghostline.engine.completion.learn import facts_for
 from ghostline.engine.completion.outcomes import ACCEPTED, PARTIAL, TYPED_OVER, Outcome
 from ghostline.engine.document import Document
@@ -84,20 +84,35 @@ def taken(text: str, truth: str) -> tuple[str, int]:
     return TYPED_OVER, 0
 
 
+STUDY_CUTS = (10, 20, 30, 40, 50)
+"""Other cuts (``trim_percent``) whose outcomes ``--dump`` records for each place, to study offline."""
+
+
 @dataclass(frozen=True)
 class Place:
     """One place typed at: the outcome stored for it, its time, and numbers to study the gate offline."""
 
     outcome: Outcome
+    """What became of the suggestion as shown (cut at ``trim_percent``)."""
     ms: float
     study: dict[str, Any]
     """The facts and each token's log-probability and end (numbers only), for ``--dump``."""
+    plain: Outcome | None = None
+    """What became of the whole suggestion, not cut (None: the cut changed nothing)."""
 
 
 def replay(
-    backend: Backend, found: list[FillTask], settings: CompletionSettings, progress: Progress | None = None
+    backend: Backend,
+    found: list[FillTask],
+    settings: CompletionSettings,
+    progress: Progress | None = None,
+    trim_percent: int = 0,
 ) -> list[Place]:
-    """Each task's suggestion as an outcome (empty suggestions are not shown, so not listed)."""
+    """Each task's suggestion as an outcome (empty suggestions are not shown, so not listed).
+
+    Suggestions are cut at ``trim_percent`` as an active gate trained with that cut shows them.
+    """
+    settings = dataclasses.replace(settings, trim_percent=trim_percent)
     builder, recent = ContextBuilder(), deque[int](maxlen=20)
     out = []
     for i, task in enumerate(found, 1):
@@ -108,24 +123,61 @@ def replay(
         result = generate(backend, ctx, settings, lambda: False, time.perf_counter() + DEADLINE_S)
         ms = (time.perf_counter() - began) * 1000
         if result.text.strip():
-            rate = sum(recent) / len(recent) if recent else 0.3
-            facts = facts_for(result, text, task.language, rate, 1.0)
             truth = task.text[offset:]  # the gap starts where the cut did: the same offset in the file
-            kind, chars = taken(result.text, truth)
-            outcome = Outcome(facts.vector(), kind, chars, "replay")
+            judged = _Judged(result, text, task.language, sum(recent) / len(recent) if recent else 0.3, truth)
+            outcome, study = judged.outcome(result.text)
             recent.append(outcome.label)
-            study = dataclasses.asdict(facts) | {"kind": kind, "taken_chars": chars, "ms": round(ms, 1)}
-            study |= {"logprobs": result.stats.token_logprobs, "ends": result.stats.token_ends}
-            out.append(Place(outcome, ms, study))
+            plain = judged.outcome(result.untrimmed)[0] if result.untrimmed else None
+            study |= {
+                "ms": round(ms, 1),
+                "logprobs": result.stats.token_logprobs,
+                "ends": result.stats.token_ends,
+            }
+            study["cuts"] = {p: judged.cut(ctx, settings, p) for p in STUDY_CUTS}
+            out.append(Place(outcome, ms, study, plain))
         if progress is not None:
             progress(i, len(found), task.project)
     return out
 
 
-def effect(outcomes: list[Outcome], gate: gates.Gate) -> dict[str, Any]:
-    """Shown, taken and not-taken suggestions and characters taken, without the gate and with it."""
+@dataclass(frozen=True)
+class _Judged:
+    """A replayed suggestion and what comes next in the file: outcomes of it or of a cut of it."""
+
+    result: Suggestion
+    text: str
+    language: str
+    rate: float
+    truth: str
+
+    def outcome(self, shown: str) -> tuple[Outcome, dict[str, Any]]:
+        """The outcome of showing ``shown`` here, and its study numbers (facts, kind, characters taken)."""
+        facts = facts_for(
+            dataclasses.replace(self.result, text=shown), self.text, self.language, self.rate, 1.0
+        )
+        kind, chars = taken(shown, self.truth)
+        study = dataclasses.asdict(facts) | {"kind": kind, "taken_chars": chars}
+        return Outcome(facts.vector(), kind, chars, "replay"), study
+
+    def cut(self, ctx: CompletionContext, settings: CompletionSettings, percent: int) -> dict[str, Any]:
+        """The outcome had the suggestion been cut at ``percent`` (numbers only)."""
+        shown = trimmed(ctx, settings, self.result.raw, self.result.stats, percent)
+        shown = shown or self.result.untrimmed or self.result.text
+        found, _ = self.outcome(shown)
+        return {"features": found.features, "kind": found.kind, "chars": found.chars, "shown": len(shown)}
+
+
+def effect(outcomes: list[Outcome], gate: gates.Gate, plain: list[Outcome] | None = None) -> dict[str, Any]:
+    """Shown, taken and not-taken suggestions and characters taken: without the gate and with it.
+
+    ``plain``: the same places' whole suggestions, not cut (reported as ``uncut`` when given).
+    """
     kept = [o for o in outcomes if not gate.silent(o.features)]
-    return {"without": _counts(outcomes), "with": _counts(kept), "threshold": round(gate.threshold, 4)}
+    result = {"without": _counts(outcomes), "with": _counts(kept), "threshold": round(gate.threshold, 4)}
+    if plain is not None:
+        result["uncut"] = _counts(plain)
+    result["trim_percent"] = gate.trim_percent
+    return result
 
 
 def _counts(outcomes: list[Outcome]) -> dict[str, Any]:

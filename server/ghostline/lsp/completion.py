@@ -92,7 +92,8 @@ async def suggest(
     if doc is None or backend is None or not ls.settings.completion.enabled:
         return None
     offset = offset_of(doc, position)
-    suggestion = await ls.completions.complete(doc, offset, backend, ls.settings.completion, ls.others(doc))
+    settings = ls.learner.settings_for(ls.settings.completion)
+    suggestion = await ls.completions.complete(doc, offset, backend, settings, ls.others(doc))
     if suggestion is not None and suggestion.error is not None:
         ls.model.report(suggestion.error)
     elif suggestion is not None and suggestion.stats.stopped_by in ANSWERED:

@@ -149,6 +149,8 @@ class Gate:
     trained_on: int = 0
     """How many outcomes it learned from."""
     names: list[str] = field(default_factory=lambda: list(NAMES))
+    trim_percent: int = 0
+    """The cut its suggestions were learned with (``completion.trimPercent``); applied while it is active."""
 
     def chance(self, features: Sequence[float]) -> float:
         """The estimated probability that a suggestion with these features is accepted."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,10 @@ class Suggestion:
     """The exact prompt the model was given ('' when it was not asked)."""
     cut: bool = False
     """Empty because the budget ran out while the model was still working (it goes on in the background)."""
+    raw: str = ""
+    """What the model wrote, as streamed (before the stop rules and checks); '' when it was not asked."""
+    untrimmed: str = ""
+    """The suggestion before ``trim_percent`` cut it ('' when it was not cut)."""
 
 
 def comment_token(language: str | None) -> str:
@@ -75,17 +80,46 @@ def generate(
         temperature=temperature,
         should_stop=stop_now,
     )
+    pieces = []
     try:
         for piece in generation:  # runs to the end: once the guard is done the model stops within a token
+            pieces.append(piece)
             guard.feed(piece)
             if on_text is not None:
                 on_text(guard.text)
     except ModelError as exc:  # nothing half-made is shown; the next request starts afresh
         latency = (time.perf_counter() - start) * 1000
         return Suggestion("", ctx.offset, backend.facts.name, False, latency, generation.stats, exc, prompt)
-    safe = safe_text(ctx, guard)
+    raw, safe = "".join(pieces), safe_text(ctx, guard)
+    cut = trimmed(ctx, settings, raw, generation.stats, settings.trim_percent) if safe else ""
     latency = (time.perf_counter() - start) * 1000
-    return Suggestion(safe, ctx.offset, backend.facts.name, False, latency, generation.stats, None, prompt)
+    stats, name = generation.stats, backend.facts.name
+    suggestion = Suggestion(safe, ctx.offset, name, False, latency, stats, None, prompt, raw=raw)
+    if cut and cut != safe:
+        suggestion.text, suggestion.untrimmed = cut, safe
+    return suggestion
+
+
+def trimmed(
+    ctx: CompletionContext, settings: CompletionSettings, raw: str, stats: GenerationStats, percent: int
+) -> str:
+    """The suggestion as if the model had stopped before its first unsure token ('' when it did not matter).
+
+    Unsure: chosen with less than ``percent`` % probability, the first token aside. '' too when what is left
+    is not safe to show.
+    """
+    if percent <= 0 or len(stats.token_logprobs) < 2:
+        return ""
+    floor = math.log(percent / 100)
+    unsure = next((i for i, lp in enumerate(stats.token_logprobs) if i > 0 and lp < floor), None)
+    if unsure is None or unsure > len(stats.token_ends):
+        return ""
+    end = stats.token_ends[unsure - 1]
+    if end >= len(raw.rstrip()):
+        return ""
+    guard = guard_for(ctx, settings.max_lines)
+    guard.feed(raw[:end])
+    return safe_text(ctx, guard)
 
 
 def guard_for(ctx: CompletionContext, max_lines: int) -> StreamGuard:

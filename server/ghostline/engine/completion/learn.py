@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
+
+from ghostline.config import CompletionSettings
 
 from ghostline.engine.completion import gate as gates
 from ghostline.engine.completion.generate import Suggestion
@@ -57,6 +60,15 @@ class Learner:
         if stamp != self._stamp:
             self._stamp, self.gate = stamp, gates.load(self.path) if stamp is not None else None
 
+    def settings_for(self, settings: CompletionSettings) -> CompletionSettings:
+        """``settings`` with the active gate's cut (``trim_percent``) when it is the larger."""
+        if not settings.gate:
+            return settings
+        self.refresh()
+        if self.gate is None or self.gate.trim_percent <= settings.trim_percent:
+            return settings
+        return dataclasses.replace(settings, trim_percent=self.gate.trim_percent)
+
     def judge(self, uri: str, text: str, suggestion: Suggestion, language: str) -> bool:
         """Whether to show ``suggestion``; it is remembered either way, to learn what became of it."""
         same = self.tracker.pending.get(uri)
@@ -81,7 +93,7 @@ class Learner:
 
     def retrain(self) -> gates.Gate | None:
         """Train the gate on every stored outcome and save it (None when there are too few yet)."""
-        fresh = train(self.tracker.store.all())
+        fresh = train(self.tracker.store.all(), self.gate.trim_percent if self.gate else 0)
         if fresh is not None:
             fresh.save(self.path)
             self.gate, self._stamp = fresh, self.path.stat().st_mtime
@@ -89,12 +101,16 @@ class Learner:
         return fresh
 
 
-def train(outcomes: list[Outcome]) -> gates.Gate | None:
-    """A gate fitted to ``outcomes`` with its threshold keeping ``KEEP`` of the accepted characters."""
+def train(outcomes: list[Outcome], trim_percent: int = 0) -> gates.Gate | None:
+    """A gate fitted to ``outcomes`` with its threshold keeping ``KEEP`` of the accepted characters.
+
+    ``trim_percent``: the cut the suggestions behind these outcomes were shown with (the gate applies it).
+    """
     usable = [o for o in outcomes if len(o.features) == len(gates.NAMES)]
     if len(usable) < MIN_OUTCOMES or sum(o.label for o in usable) < MIN_TAKEN:
         return None
     gate = gates.train([o.features for o in usable], [o.label for o in usable])
+    gate.trim_percent = trim_percent
     chances = [gate.chance(o.features) for o in usable]
     gate.threshold = gates.threshold_keeping(chances, [o.chars if o.label else 0 for o in usable], KEEP)
     return gate
