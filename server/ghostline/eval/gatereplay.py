@@ -84,8 +84,8 @@ def taken(text: str, truth: str) -> tuple[str, int]:
     return TYPED_OVER, 0
 
 
-STUDY_CUTS = (10, 20, 30, 40, 50)
-"""Other cuts (``trim_percent``) whose outcomes ``--dump`` records for each place, to study offline."""
+STUDY_CUTS = (0, 10, 20, 30, 40, 50)
+"""Cuts (``trim_percent``; 0: the whole suggestion) whose outcomes ``--dump`` records per place, to study."""
 
 
 @dataclass(frozen=True)

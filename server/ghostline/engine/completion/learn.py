@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 
 from ghostline.config import CompletionSettings
-
 from ghostline.engine.completion import gate as gates
 from ghostline.engine.completion.generate import Suggestion
 from ghostline.engine.completion.outcomes import Outcome, OutcomeStore, Tracker, gate_path
