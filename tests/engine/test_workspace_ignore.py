@@ -93,6 +93,20 @@ def test_scan_respects_gitignore_files(tmp_path: Path) -> None:
     assert names(index) == {"kept_main", "kept_not_anchored", "negated_back"}
 
 
+def test_a_hostile_gitignore_cannot_stall_the_scan(tmp_path: Path) -> None:
+    """Patterns a regex would backtrack on for hours with these names (holding the GIL: a frozen server)."""
+    hostile = ["*a" * 25 + "b", "*" * 5000 + "c", "**/" * 60 + "z*z*z*z*z*q", " " * 100_000 + "x"]
+    write(tmp_path, ".gitignore", "\n".join([*hostile, "ignored_*.py"]) + "\n")
+    long_name = "a" * 200 + ".py"
+    write(tmp_path, long_name, DEF.format(name="kept_long"))
+    write(tmp_path, "/".join(["z" * 20] * 30) + "/deep.py", DEF.format(name="kept_deep"))
+    write(tmp_path, "ignored_one.py", DEF.format(name="ignored_by_the_sane_rule"))
+    write(tmp_path, "aab", DEF.format(name="not_source"))
+    index = WorkspaceIndex()
+    index.scan([tmp_path])
+    assert names(index) == {"kept_long", "kept_deep"}
+
+
 def test_git_info_exclude_and_root_below_the_work_tree(tmp_path: Path) -> None:
     write(tmp_path, ".git/info/exclude", "excluded.py\n")
     write(tmp_path, ".gitignore", "skipme/\n")

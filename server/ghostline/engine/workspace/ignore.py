@@ -10,12 +10,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ghostline.engine.workspace.wildmatch import Glob
+
+MAX_RULES, MAX_PATTERN, MAX_READ = 2000, 1000, 1 << 20
+"""Per ``.gitignore``: the lines taken as rules, the longest pattern kept, and the bytes read."""
+
 
 @dataclass(frozen=True)
 class Rule:
-    """One pattern line: its regex, whether it re-includes, applies to folders only, or to a name alone."""
+    """One pattern line: its glob, whether it re-includes, applies to folders only, or to a name alone."""
 
-    regex: re.Pattern[str]
+    glob: Glob
     negate: bool
     dir_only: bool
     name_only: bool
@@ -25,13 +30,15 @@ class Rule:
         """Whether the rule matches a path relative to its ``.gitignore``'s folder."""
         if self.dir_only and not is_dir:
             return False
-        return self.regex.fullmatch(rel.rsplit("/", 1)[-1] if self.name_only else rel) is not None
+        return self.glob.fullmatch(rel.rsplit("/", 1)[-1] if self.name_only else rel)
 
 
 def parse(text: str) -> list[Rule]:
-    """The rules of one ``.gitignore`` text (blank lines and comments left out)."""
+    """The rules of one ``.gitignore`` text (blank lines and comments left out; bounded, see above)."""
     rules = []
     for raw in text.splitlines():
+        if len(raw) > MAX_PATTERN:  # before any regex runs over it
+            continue
         line = re.sub(r"(?<!\\) +$", "", raw.rstrip("\r"))
         if not line or line.startswith("#"):
             continue
@@ -44,61 +51,13 @@ def parse(text: str) -> list[Rule]:
             continue
         name_only = "/" not in line
         try:
-            regex = re.compile(translate(line.lstrip("/")), re.DOTALL)
+            glob = Glob(line.lstrip("/"))
         except re.error:
             continue
-        rules.append(Rule(regex, negate, dir_only, name_only))
+        rules.append(Rule(glob, negate, dir_only, name_only))
+        if len(rules) >= MAX_RULES:
+            break
     return rules
-
-
-def translate(glob: str) -> str:
-    """A gitignore glob as a regular expression over ``/``-separated relative paths."""
-    out, i, n = [], 0, len(glob)
-    while i < n:
-        c = glob[i]
-        if c == "*" and glob.startswith("**", i):
-            before_ok = i == 0 or glob[i - 1] == "/"
-            if before_ok and glob.startswith("**/", i):
-                out.append("(?:.*/)?")
-                i += 3
-                continue
-            if before_ok and i + 2 == n:
-                out.append(".*")
-                i += 2
-                continue
-            out.append("[^/]*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[" and (end := _class_end(glob, i)) > 0:
-            body = glob[i + 1 : end]
-            negated = body[:1] in ("!", "^")
-            body = body[1:] if negated else body
-            escaped = body.replace("\\", "\\\\").replace("[", "\\[")
-            out.append(f"[{'^' if negated else ''}{escaped}]")
-            i = end + 1
-        elif c == "\\" and i + 1 < n:
-            out.append(re.escape(glob[i + 1]))
-            i += 2
-        else:
-            out.append(re.escape(c))
-            i += 1
-    return "".join(out)
-
-
-def _class_end(glob: str, start: int) -> int:
-    """The index of the ``]`` closing the class opened at ``start`` (-1: none, the ``[`` is literal)."""
-    i = start + 1
-    if i < len(glob) and glob[i] in "!^":
-        i += 1
-    if i < len(glob) and glob[i] == "]":
-        i += 1
-    end = glob.find("]", i)
-    return end
 
 
 def git_top(root: Path, up: int = 64) -> Path | None:
@@ -176,6 +135,9 @@ class Ignorer:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        if not path.is_file():
+            return ""
+        with path.open("rb") as f:
+            return f.read(MAX_READ).decode("utf-8", errors="replace")
     except OSError:
         return ""
