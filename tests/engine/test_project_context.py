@@ -110,6 +110,18 @@ def test_names_imported_one_by_one_count_by_their_original_names() -> None:
     ]  # fmt: skip
 
 
+def test_hostile_documents_cost_linear_time_and_imports_still_count() -> None:
+    """Each was quadratic once (minutes here, holding the GIL on every completion request).
+
+    Unfinished imports (JS, Python, a dotted name without end), and blank lines.
+    """
+    unfinished = "import x\n" * 10_000 + "from a import (\n" * 5_000 + "import " + "a." * 50_000 + "\n"
+    hostile = unfinished + "\n" * 200_000
+    assert imported_names(hostile) == []
+    assert {"x", "a"} <= imported(hostile)
+    assert imported_names("\n" * 100_000 + IMPORTS)[:2] == ["configure_passthrough", "is_named"]
+
+
 def test_the_cursor_lines_come_first_then_imports_not_used_yet() -> None:
     window = IMPORTS + "x = factory(is_named(y))\n\ntotal = compute_sum(rows)\n    "
     order = ranked(window, len(window), imported_names(IMPORTS))
