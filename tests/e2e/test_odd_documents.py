@@ -154,3 +154,25 @@ async def test_a_large_file_is_parsed_in_the_background_and_outlined(client: Lan
         types.DocumentSymbolParams(types.TextDocumentIdentifier(uri))
     )
     assert len(symbols) >= 20_000
+
+
+async def test_documents_nested_deeper_than_any_recursion_limit(client: LanguageClient) -> None:
+    """Documents nested deeper than Python's recursion limit are outlined and diagnosed.
+
+    300 nested classes (the outline's answer was too deep to serialize: no answer at all); a syntax error
+    under 50,000 brackets (the error walk recursed past the limit: no diagnostics).
+    """
+    classes = "".join(" " * i + f"class C{i}:\n" for i in range(300)) + " " * 300 + "pass\n"
+    open_doc(client, "file:///odd/classes.py", classes, "python")
+    asked = client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(types.TextDocumentIdentifier("file:///odd/classes.py"))
+    )
+    symbols = await asyncio.wait_for(asked, 60)  # it was never answered
+    depth, level = 0, symbols
+    while level:
+        depth, level = depth + 1, level[0].children  # type: ignore[union-attr]
+    assert symbols and symbols[0].name == "C0" and 32 <= depth <= 65  # outlined, its deepest levels left out
+    uri = "file:///odd/brackets.py"
+    open_doc(client, uri, "[" * 50_000 + "1,," + "]" * 50_000, "python")
+    [diagnostic] = await diagnostics_for(client, uri, 1)
+    assert diagnostic.message == "unexpected ','" and diagnostic.range.start.character == 50_002

@@ -184,16 +184,27 @@ class GhostlineProtocol(LanguageServerProtocol):
         super()._send_response(msg_id, result, error)
 
     def _send_data(self, data: Any) -> None:
-        """Send a message; one already serialized (``_Raw``) is framed and written as it is."""
+        """Serialize, frame and write a message (a ``_Raw`` one as it is).
+
+        An answer that cannot be serialized (pygls logged it and sent nothing: a result nested too deeply for
+        the converter) goes out as an internal error, so its request still gets its one answer.
+        """
+        if not data or self.writer is None:
+            return
         if not isinstance(data, _Raw):
-            super()._send_data(data)
-            return
-        if self.writer is None:
-            return
-        header = (
-            f"Content-Length: {len(data.body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset=utf-8\r\n\r\n"
-        )
-        self.writer.write((header + data.body).encode("utf-8"))
+            try:
+                data = _Raw(json.dumps(data, default=self._serialize_message))
+            except (RecursionError, TypeError, ValueError) as exc:
+                log.warning("a message could not be serialized: %s", type(exc).__name__)
+                msg_id = getattr(data, "id", None)
+                if getattr(data, "method", None) is not None or not _valid_id(msg_id):
+                    return  # a notification or a request of ours: nothing waits for it
+                why = f"the answer could not be serialized ({type(exc).__name__})"
+                error = {"jsonrpc": "2.0", "id": msg_id, "error": {"code": -32603, "message": why}}
+                data = _Raw(json.dumps(error))
+        body = data.body.encode("utf-8")
+        header = f"Content-Length: {len(body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset=utf-8\r\n\r\n"
+        self.writer.write(header.encode("ascii") + body)
 
     def handle_message(self, message: Any) -> None:
         """Dispatch a decoded message, skipping those already answered as malformed."""

@@ -17,6 +17,8 @@ from ghostline.syntax.definitions import find_definitions
 LARGE_BYTES = 256 * 1024
 """Larger documents are outlined in a worker thread, a slice at a time, while other requests are answered."""
 SLICE_BYTES = 16 * 1024
+MAX_DEPTH = 64
+"""Symbols nested deeper than this are left out of the outline."""
 
 KINDS = {
     "function": types.SymbolKind.Function,
@@ -49,11 +51,16 @@ def _outline_json(doc: Document) -> str:
     return "[" + ",".join(parts) + "]"  # one symbol at a time: other threads run in between
 
 
-def _symbol(doc: Document, symbol: Symbol) -> types.DocumentSymbol:
+def _symbol(doc: Document, symbol: Symbol, depth: int = 0) -> types.DocumentSymbol:
+    """``symbol`` as LSP's; below ``MAX_DEPTH`` levels its children are left out.
+
+    No client shows them, and the converter's recursion could not serialize the answer.
+    """
+    children = [_symbol(doc, c, depth + 1) for c in symbol.children] if depth < MAX_DEPTH else []
     return types.DocumentSymbol(
         name=symbol.name,
         kind=KINDS.get(symbol.kind, types.SymbolKind.Function),
         range=range_of(doc, symbol.start, symbol.end),
         selection_range=range_of(doc, symbol.name_start, symbol.name_end),
-        children=[_symbol(doc, child) for child in symbol.children],
+        children=children,
     )

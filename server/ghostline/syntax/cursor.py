@@ -31,8 +31,15 @@ def completion_mode(language: str, root: Node, byte: int, before: str, after: st
     return "single"
 
 
+INSIDE_LEVELS = 6
+"""How far up a string or comment is looked for (``Node.parent`` walks down from the root each time: an
+unbounded walk up a document nested 10,000 deep took seconds per keystroke, 100,000 deep hours)."""
+
+
 def _inside(node: Node | None, kinds: tuple[str, ...]) -> bool:
-    while node is not None:
+    for _ in range(INSIDE_LEVELS):
+        if node is None:
+            break
         if any(node.type.startswith(k) for k in kinds):
             return True
         node = node.parent

@@ -27,7 +27,7 @@ def find_problems(root: Node, limit: int = MAX_PROBLEMS) -> list[SyntaxProblem]:
     """The syntax problems of a tree, in document order, without cascades or duplicates."""
     seen: set[tuple[tuple[int, int], tuple[int, int], str]] = set()
     found: list[SyntaxProblem] = []
-    for problem in _walk(root):
+    for problem in _walk(root, root.text or b""):
         key = (problem.start, problem.end, problem.code)
         if key not in seen:
             seen.add(key)
@@ -37,16 +37,17 @@ def find_problems(root: Node, limit: int = MAX_PROBLEMS) -> list[SyntaxProblem]:
     return found
 
 
-def _walk(node: Node) -> Iterator[SyntaxProblem]:
-    if node.is_missing:
-        yield _missing(node)
-        return
-    if node.is_error and not _is_container(node):
-        yield _describe_error(node)
-        return
-    if node.has_error:
-        for child in node.children:
-            yield from _walk(child)
+def _walk(root: Node, source: bytes) -> Iterator[SyntaxProblem]:
+    """The problems under ``root`` in document order (a loop, not recursion: trees may nest 100,000 deep)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_missing:
+            yield _missing(node)
+        elif node.is_error and not _is_container(node):
+            yield _describe_error(node, source)
+        elif node.has_error:
+            stack.extend(reversed(node.children))
 
 
 def _is_container(node: Node) -> bool:
@@ -101,12 +102,8 @@ def _line_end(node: Node) -> tuple[int, int]:
     )
 
 
-def _rest_of_line(node: Node) -> tuple[int, int]:
-    """The end of the line on which ``node`` starts, as a point."""
-    root = node
-    while root.parent is not None:
-        root = root.parent
-    source = root.text or b""
+def _rest_of_line(node: Node, source: bytes) -> tuple[int, int]:
+    """The end of the line on which ``node`` starts, as a point (``source``: the whole tree's text)."""
     newline = source.find(b"\n", node.start_byte)
     end = len(source) if newline < 0 else newline
     if end > node.start_byte and source[end - 1 : end] == b"\r":
@@ -114,7 +111,7 @@ def _rest_of_line(node: Node) -> tuple[int, int]:
     return (node.start_point.row, node.start_point.column + end - node.start_byte)
 
 
-def _describe_error(node: Node) -> SyntaxProblem:
+def _describe_error(node: Node, source: bytes) -> SyntaxProblem:
     children = node.children
     if not children:
         return SyntaxProblem(
@@ -123,7 +120,7 @@ def _describe_error(node: Node) -> SyntaxProblem:
     first = children[0]
     if first.type in _QUOTES:
         return SyntaxProblem(
-            "syntax/unterminated-string", "unterminated string", _point(first), _rest_of_line(first)
+            "syntax/unterminated-string", "unterminated string", _point(first), _rest_of_line(first, source)
         )
     unclosed = _unclosed_bracket(children)
     if unclosed is not None:
