@@ -194,3 +194,11 @@ def test_a_jump_or_a_long_run_of_typing_starts_the_middle_again() -> None:
     )
     far = builder.build(doc, at(6 + MIDDLE_LINES), CompletionSettings(), [])
     assert far.typed == "" and far.prefix.endswith(f"x_{5 + MIDDLE_LINES} = {5 + MIDDLE_LINES}\n")
+
+
+def test_the_context_inside_brackets_nested_100000_deep() -> None:
+    """The walk up for a string or comment around the cursor took hours here (``Node.parent`` is O(depth))."""
+    text = "(" * 100_000 + ")" * 100_000
+    doc = Document("file:///t/deep.py", text, language_id="python")
+    ctx = ContextBuilder().build(doc, 100_000, CompletionSettings(), [])
+    assert ctx.mode == "single"
