@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-TRIM_PERCENT = 20
+TRIM_PERCENT = 50
 """The cut ``gate train`` shows and learns suggestions with, unless told otherwise."""
 
 

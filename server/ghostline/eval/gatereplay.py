@@ -84,7 +84,7 @@ def taken(text: str, truth: str) -> tuple[str, int]:
     return TYPED_OVER, 0
 
 
-STUDY_CUTS = (0, 10, 20, 30, 40, 50)
+STUDY_CUTS = (0, 10, 20, 30, 40, 50, 60, 70)
 """Cuts (``trim_percent``; 0: the whole suggestion) whose outcomes ``--dump`` records per place, to study."""
 
 
