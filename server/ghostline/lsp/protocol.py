@@ -153,6 +153,10 @@ class GhostlineProtocol(LanguageServerProtocol):
                 self.on_lost_change(uri, detail)
             return _Dropped()
 
+    def in_flight(self) -> int:
+        """Requests taken in and not answered yet (bounded by pygls' pending futures, should a count leak)."""
+        return min(self.unanswered.total(), len(self._request_futures))
+
     def answer_outstanding(self, why: str) -> int:
         """Answer every request still unanswered with "cancelled" (the session ends); how many there were."""
         left = list(self.unanswered.elements())

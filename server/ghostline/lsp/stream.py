@@ -82,7 +82,7 @@ async def read_loop(
 async def _until_answers_catch_up(protocol: GhostlineProtocol) -> None:
     """Wait (a while at most) when the client has ``MAX_IN_FLIGHT`` requests unanswered."""
     waited = 0.0
-    while protocol.unanswered.total() >= MAX_IN_FLIGHT and waited < IN_FLIGHT_WAIT_S:
+    while protocol.in_flight() >= MAX_IN_FLIGHT and waited < IN_FLIGHT_WAIT_S:
         await asyncio.sleep(0.01)
         waited += 0.01
 
