@@ -129,7 +129,8 @@ def _replay(args: argparse.Namespace, trim_percent: int) -> list[Any] | None:
     try:
         found = gatereplay.tasks(args.repo.resolve(), args.limit, args.seed)
         with ProgressBar("replay", unit="place") as bar:
-            places = gatereplay.replay(backend, found, settings.completion, bar.update, trim_percent)
+            cuts = gatereplay.STUDY_CUTS if args.dump is not None else ()
+            places = gatereplay.replay(backend, found, settings.completion, bar.update, trim_percent, cuts)
     finally:
         backend.close()
     if args.dump is not None:

@@ -107,10 +107,12 @@ def replay(
     settings: CompletionSettings,
     progress: Progress | None = None,
     trim_percent: int = 0,
+    cuts: tuple[int, ...] = (),
 ) -> list[Place]:
     """Each task's suggestion as an outcome (empty suggestions are not shown, so not listed).
 
-    Suggestions are cut at ``trim_percent`` as an active gate trained with that cut shows them.
+    Suggestions are cut at ``trim_percent`` as an active gate trained with that cut shows them; the study
+    also holds what each of ``cuts`` would have given (for ``--dump``: each cut runs the checks again).
     """
     settings = dataclasses.replace(settings, trim_percent=trim_percent)
     builder, recent = ContextBuilder(), deque[int](maxlen=20)
@@ -133,7 +135,7 @@ def replay(
                 "logprobs": result.stats.token_logprobs,
                 "ends": result.stats.token_ends,
             }
-            study["cuts"] = {p: judged.cut(ctx, settings, p) for p in STUDY_CUTS}
+            study["cuts"] = {p: judged.cut(ctx, settings, p) for p in cuts}
             out.append(Place(outcome, ms, study, plain))
         if progress is not None:
             progress(i, len(found), task.project)
