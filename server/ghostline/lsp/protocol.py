@@ -167,8 +167,7 @@ class GhostlineProtocol(LanguageServerProtocol):
 
     def _take(self, msg_id: Any) -> bool:
         """Count ``msg_id`` answered; False when no request with that id is waiting for an answer."""
-        if self.unanswered[msg_id] <= 0:
-            self.unanswered.pop(msg_id, None)
+        if self.unanswered[msg_id] <= 0:  # a missing key reads 0 and is not added
             return False
         self.unanswered[msg_id] -= 1
         if not self.unanswered[msg_id]:

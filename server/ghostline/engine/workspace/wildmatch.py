@@ -84,9 +84,9 @@ def _class_end(glob: str, start: int) -> int:
 def regex_of(found: Sequence[Token]) -> str:
     """The tokens as a regular expression over ``/``-separated relative paths."""
     parts = {STAR: "[^/]*", DIRS: "(?:.*/)?", ALL: ".*", ONE: "[^/]"}
-    classes = {"class"}  # as in git, a class never matches the separator
+    # as in git, a class never matches the separator
     return "".join(
-        parts.get(t.kind) or (f"(?!/){t.text}" if t.kind in classes else re.escape(t.text)) for t in found
+        parts.get(t.kind) or (f"(?!/){t.text}" if t.kind == "class" else re.escape(t.text)) for t in found
     )
 
 
