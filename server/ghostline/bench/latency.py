@@ -10,9 +10,11 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ghostline.bench.adapter import equal_work
 from ghostline.bench.stats import percentile
 from ghostline.model import fetch, registry
 from ghostline.model.llama import _import_llama_cpp
@@ -40,54 +42,69 @@ async def replay(
     count: int,
     pause_ms: int,
     cold: dict[str, float] | None = None,
-    adapter: str = "",
-) -> list[dict[str, Any]]:
-    """Type ``count`` characters one at a time; per keystroke: latency, cache hit, tokens, prompt.
+    adapters: Sequence[str] = ("",),
+) -> list[list[dict[str, Any]]]:
+    """Type ``count`` characters one at a time; per server and keystroke: latency, cache hit, tokens, prompt.
 
-    With ``cold``, a fresh file is opened afterwards and the time to its first suggestion is put there.
-    ``adapter``: a LoRA adapter served with the model (the setting ``model.adapter``).
+    One server per entry of ``adapters`` (a LoRA adapter served with the model, the setting ``model.adapter``;
+    '' for none), each typed into and asked in turn, the order rotating, so that they share the machine's
+    moments alike. With ``cold``, a fresh file is opened afterwards in the first and the time to its first
+    suggestion is put there.
     """
     from ghostline.harness.client import HarnessClient
 
     text, start, typed = typing_script(path, first_line, count)
     completion = {"prefetch": False, "debounceMs": 0, "adaptiveDebounce": False, "gate": False}  # the engine
-    options = {"model": {"name": model, "nCtx": 2048, "adapter": adapter}, "completion": completion}
-    rows: list[dict[str, Any]] = []
-    async with HarnessClient(options) as harness:
-        await harness.wait_model()
-        uri = harness.open(path, text, "python")
+    rows: list[list[dict[str, Any]]] = [[] for _ in adapters]
+    async with contextlib.AsyncExitStack() as stack:
+        harnesses = []
+        for adapter in adapters:
+            options = {"model": {"name": model, "nCtx": 2048, "adapter": adapter}, "completion": completion}
+            harnesses.append(await stack.enter_async_context(HarnessClient(options)))
+        for harness in harnesses:
+            await harness.wait_model()
+        uris = [harness.open(path, text, "python") for harness in harnesses]
         offset = start
         for version, ch in enumerate(typed, start=2):
             before = text[:offset]
             line, col = before.count("\n"), len(before) - (before.rfind("\n") + 1)
-            harness.change(uri, version, (line, col), (line, col), ch)
+            for k in _turns(len(harnesses), version):
+                harnesses[k].change(uris[k], version, (line, col), (line, col), ch)
+                after = (line + 1, 0) if ch == "\n" else (line, col + 1)
+                rows[k].append(await _keystroke(harnesses[k], uris[k], *after))
             text, offset = text[:offset] + ch + text[offset:], offset + 1
-            line, col = (line + 1, 0) if ch == "\n" else (line, col + 1)
-            stats0 = await harness.request("ghostline/stats")
-            t0 = time.perf_counter()
-            shown = await harness.inline_completion(uri, line, col)
-            latency = (time.perf_counter() - t0) * 1000
-            stats = await harness.request("ghostline/stats")
-            hit = stats.cache_hits > stats0.cache_hits
-            model_call = stats.model_calls > stats0.model_calls
-            rows.append(
-                {
-                    "latency_ms": latency,
-                    "cache_hit": hit,
-                    "model_call": model_call,
-                    "cut": stats.cut > stats0.cut,
-                    "engine_ms": stats.last_engine_ms if model_call else 0.0,
-                    "shown": shown,
-                    "evaluated": stats.last_evaluated_tokens if model_call else 0,
-                    "generated": stats.last_generated_tokens if model_call else 0,
-                    "backend_ms": stats.last_model_ms if model_call else 0.0,
-                    "prompt": stats.last_prompt if model_call else "",
-                }
-            )
             await asyncio.sleep(pause_ms / 1000)
         if cold is not None:
-            cold["cold_first_ms"] = await first_suggestion(harness)
+            cold["cold_first_ms"] = await first_suggestion(harnesses[0])
     return rows
+
+
+def _turns(sides: int, keystroke: int) -> list[int]:
+    """The order the servers are asked in at this keystroke: each goes first as often as the others."""
+    first = keystroke % sides
+    return [*range(first, sides), *range(first)]
+
+
+async def _keystroke(harness: Any, uri: str, line: int, col: int) -> dict[str, Any]:
+    """Ask for a suggestion at the cursor: what showed, how long it took, and what the engine did."""
+    stats0 = await harness.request("ghostline/stats")
+    t0 = time.perf_counter()
+    shown = await harness.inline_completion(uri, line, col)
+    latency = (time.perf_counter() - t0) * 1000
+    stats = await harness.request("ghostline/stats")
+    model_call = stats.model_calls > stats0.model_calls
+    return {
+        "latency_ms": latency,
+        "cache_hit": stats.cache_hits > stats0.cache_hits,
+        "model_call": model_call,
+        "cut": stats.cut > stats0.cut,
+        "engine_ms": stats.last_engine_ms if model_call else 0.0,
+        "shown": shown,
+        "evaluated": stats.last_evaluated_tokens if model_call else 0,
+        "generated": stats.last_generated_tokens if model_call else 0,
+        "backend_ms": stats.last_model_ms if model_call else 0.0,
+        "prompt": stats.last_prompt if model_call else "",
+    }
 
 
 async def first_suggestion(harness: Any, timeout: float = 60) -> float:
@@ -136,18 +153,39 @@ def run_latency_bench(
 ) -> int:
     """Replay, then the raw baseline (both beside ``load`` busy processes), then print the figures.
 
-    With ``adapter``, the server and the raw call both apply that LoRA adapter.
+    With ``adapter``, a server with that LoRA adapter and one without are typed into in turn (the figures are
+    the adapter's, with the base's under ``base``), the raw call applies it too, and ``equal_work`` holds its
+    cost on the same prompts and tokens through both weights (``bench/adapter.py``).
     """
     path = str(fetch.pull(registry.resolve(model)))
     busy = busy_processes(load)
     cold: dict[str, float] = {}
     try:
-        rows = asyncio.run(replay(model, SAMPLE, 40, count, pause_ms, cold, adapter))
-        raw = raw_latencies(path, rows, adapter)
+        adapters = (adapter, "") if adapter else ("",)
+        sides = asyncio.run(replay(model, SAMPLE, 40, count, pause_ms, cold, adapters))
+        result = {"model": model, "adapter": adapter, "load": load, **figures(sides[0], path, adapter)}
+        if adapter:
+            result["base"] = figures(sides[1], path, "")
+            base_p50 = max(result["base"]["model_p50_ms"], 1e-6)
+            result["model_p50_vs_base"] = round(result["model_p50_ms"] / base_p50, 3)
+            work = [(r["prompt"], r["generated"]) for side in sides for r in side if r["model_call"]]
+            result["equal_work"] = equal_work(path, adapter, work)
     finally:
         for process in busy:
             process.kill()
             process.wait()
+    result["cold_first_ms"] = round(cold.get("cold_first_ms", -1.0), 1)
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        for key, value in _flat(result).items():
+            print(f"{key:<32}{value}")
+    return 0
+
+
+def figures(rows: list[dict[str, Any]], path: str, adapter: str) -> dict[str, Any]:
+    """One server's replay against the raw call on its own prompts (with its ``adapter``)."""
+    raw = raw_latencies(path, rows, adapter)
     all_ms = [r["latency_ms"] for r in rows]
     model_ms = [r["latency_ms"] for r in rows if r["model_call"] and not r["cut"]]
     hit_ms = [r["latency_ms"] for r in rows if r["cache_hit"]]
@@ -155,10 +193,7 @@ def run_latency_bench(
     evaluated = [r["evaluated"] for r in calls]
     paired = [r["latency_ms"] / max(ms, 1e-6) for r, ms in zip(calls, raw, strict=True) if not r["cut"]]
     engine = [r["engine_ms"] / max(ms, 1e-6) for r, ms in zip(calls, raw, strict=True)]
-    result = {
-        "model": model,
-        "adapter": adapter,
-        "load": load,
+    return {
         "keystrokes": len(rows),
         "p50_ms": round(percentile(all_ms, 50), 1),
         "p95_ms": round(percentile(all_ms, 95), 1),
@@ -174,11 +209,15 @@ def run_latency_bench(
         "overhead_ratio": round(statistics.median(paired), 3) if paired else 0.0,
         "engine_ratio": round(statistics.median(engine), 3) if engine else 0.0,
         "empty_share": round(sum(1 for r in rows if r["cut"] and not r["shown"]) / max(len(rows), 1), 3),
-        "cold_first_ms": round(cold.get("cold_first_ms", -1.0), 1),
     }
-    if as_json:
-        print(json.dumps(result, indent=2))
-    else:
-        for key, value in result.items():
-            print(f"{key:<26}{value}")
-    return 0
+
+
+def _flat(result: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested figures as ``outer.inner`` keys, for the plain-text table."""
+    flat: dict[str, Any] = {}
+    for key, value in result.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat

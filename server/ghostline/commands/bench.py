@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     bench.add_argument("--pause-ms", type=int, default=80, help="latency: pause between keystrokes")
     bench.add_argument("--model", default="qwen2.5-coder-0.5b", help="latency: the model")
     bench.add_argument(
-        "--adapter", default="", help="latency, model: a LoRA adapter (.gguf) applied (model: also without)"
+        "--adapter", default="", help="latency, model: a LoRA adapter (.gguf) applied, and also without"
     )
     bench.add_argument(
         "--load", type=int, default=0, metavar="N", help="latency: N busy processes beside it (CPU loops)"
