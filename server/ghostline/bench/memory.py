@@ -1,4 +1,4 @@
-"""``ghostline bench memory``: the server's resident memory through keystrokes, open/close cycles, syncs.
+"""``ghostline bench memory``: the server's RSS through keystrokes, open/close cycles, syncs, many files open.
 
 The real ``ghostline serve --no-model`` over stdio; after each phase a request is answered (so every
 notification before it was handled) and the server's RSS is read from /proc. A slope near 0 per 1,000
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,20 @@ async def _phases(operations: int, big_mb: float) -> dict[str, Any]:
                 points.append((i + 1, await settle()))
         result["full_syncs"] = _phase(points)
         result["big_file_mb"] = round(len(big) / 1e6, 2)
+        result["kept_open"] = await _kept_open(harness, settle, max(operations // 10, SAMPLES))
     return result
+
+
+async def _kept_open(harness: Any, settle: Callable[[], Awaitable[float]], count: int) -> dict[str, Any]:
+    """Open ``count`` different 100 kB files and close none: past the tree budget, RSS should level off."""
+    points, text = [], sample_file(int(100_000 / len(sample_file(6)) * 6))
+    for i in range(count):
+        harness.open(Path(f"/bench/kept_{i}.py"), f"# file {i}\n{text}", "python")
+        if (i + 1) % max(count // SAMPLES, 1) == 0:
+            points.append((i + 1, await settle()))
+    documents = (await harness.request("ghostline/stats")).documents
+    parsed_mb = round(documents.parsed_bytes / 1e6, 1)
+    return {**_phase(points), "resting": documents.resting, "parsed_mb": parsed_mb}
 
 
 def _phase(points: list[tuple[int, float]]) -> dict[str, Any]:
@@ -121,7 +135,7 @@ def run_memory_bench(operations: int, big_mb: float, as_json: bool) -> int:
         print(json.dumps(result, indent=2))
         return 0
     print(f"ghostline bench memory: server RSS, start {result['start_mb']} MiB")
-    for phase in ("keystrokes", "open_close_cycles", "full_syncs"):
+    for phase in ("keystrokes", "open_close_cycles", "full_syncs", "kept_open"):
         figures = result[phase]
         print(
             f"  {phase:<18} {figures['operations']:>6} ops  RSS {figures['rss_mb']} MiB  "

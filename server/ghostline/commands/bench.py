@@ -32,7 +32,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--load", type=int, default=0, metavar="N", help="latency: N busy processes beside it (CPU loops)"
     )
     bench.add_argument(
-        "--operations", type=int, default=2000, help="memory: keystrokes (1 in 40: big-file cycles)"
+        "--operations",
+        type=int,
+        default=2000,
+        help="memory: keystrokes (1 in 40: big-file cycles; 1 in 10: files kept open)",
     )
     bench.add_argument("--big-mb", type=float, default=None, help="memory: the big file (1.4 MB); big: 5 MB")
     bench.add_argument("--js-lines", type=int, default=100_000, help="big: lines of the JavaScript file")

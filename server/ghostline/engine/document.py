@@ -10,7 +10,7 @@ from ghostline.engine import text as tx
 from ghostline.syntax import languages
 from ghostline.syntax.definitions import Definition, definition_at
 from ghostline.syntax.errors import SyntaxProblem, find_problems
-from ghostline.syntax.tree import Edit, SyntaxTree, Tree, parse_in_chunks
+from ghostline.syntax.tree import Edit, SyntaxTree, Tree, parse_apart
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class Document:
         self.syntax: SyntaxTree | None = (
             SyntaxTree(spec.name, self.source if parse else b"") if spec else None
         )
+        self._resting: str | None = None
+        """The language of a tree freed by ``rest`` (None: not resting)."""
 
     @property
     def line_count(self) -> int:
@@ -122,7 +124,7 @@ class Document:
             s, e = e, s
         if "\r" in new_text or "\r" in self.text[max(s - 1, 0) : e + 1]:
             self._fresh_parse = True  # a CR that pairs or unpairs changes where lines end: parse afresh
-        edit = self._edit_for(s, e, new_text) if self.syntax else None
+        edit = self._edit_for(s, e, new_text) if self.syntax and not self._fresh_parse else None
         self.text = self.text[:s] + new_text + self.text[e:]
         self._starts = tx.update_line_starts(self._starts, self.text, s, e, len(new_text))
         if self.syntax and edit and self.parsing:
@@ -141,6 +143,22 @@ class Document:
             self.syntax.reparse(self.source)
         self._fresh_parse = False
 
+    @property
+    def resting(self) -> bool:
+        """The syntax tree was freed (``rest``) and comes back with ``wake``."""
+        return self._resting is not None
+
+    def rest(self) -> None:
+        """Free the syntax tree, the largest part of an open document, until ``wake`` (not while parsing)."""
+        if self.syntax is not None and not self.parsing:
+            self._resting, self.syntax = self.syntax.language, None
+
+    def wake(self) -> None:
+        """Give a resting document an empty tree back, to be parsed afresh by the next ``reparse``."""
+        if self._resting is not None:
+            self.syntax, self._resting = SyntaxTree(self._resting, b""), None
+            self._fresh_parse = True
+
     def snapshot(self) -> Document:
         """A separate copy of this version (text, lines, a copy of the tree) for work in another thread."""
         copy = Document.__new__(Document)
@@ -156,7 +174,7 @@ class Document:
         language, source = self.syntax.language, self.source
         old = None if self._fresh_parse else self.syntax.tree
         self._fresh_parse, self.parsing = False, True
-        return lambda: parse_in_chunks(language, source, old)
+        return lambda: parse_apart(language, source, old)
 
     def adopt(self, tree: Tree) -> bool:
         """Take the tree a background parse brought; True when edits made meanwhile need another parse."""

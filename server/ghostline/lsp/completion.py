@@ -9,6 +9,7 @@ from lsprotocol import types
 
 from ghostline.engine.completion.generate import Suggestion
 from ghostline.engine.nextedit.predict import next_edits
+from ghostline.lsp import trees
 from ghostline.lsp.positions import offset_of, range_of
 from ghostline.lsp.server import GhostlineServer
 
@@ -79,6 +80,7 @@ def register(server: GhostlineServer) -> None:
         counters.update(ls.acceptance.totals(), cancelled=ls.completions.scheduler.cancelled)
         counters.update(actions_cancelled=ls.actions_cancelled, reviewed_functions=ls.reviewed_functions)
         counters["outcomes"] = dict(ls.learner.tracker.counts)
+        counters["documents"] = trees.figures(ls.documents)
         if ls.loop_lag is not None:
             counters["loop_lag"] = ls.loop_lag.figures()
         return counters

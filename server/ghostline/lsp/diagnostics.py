@@ -66,6 +66,8 @@ def publish(ls: GhostlineServer, uri: str) -> None:
     if record is None:
         return
     record.diagnostics_timer = None
+    if record.doc.resting:
+        return  # its tree was freed (``lsp/trees.py``): what was published stands until it is used again
     doc, settings = record.doc, ls.settings
     found = syntax_findings(doc, settings.diagnostics.max_problems) if settings.diagnostics.enabled else []
     if settings.complexity.enabled:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types
@@ -19,6 +20,7 @@ from ghostline.engine.completion.service import CompletionService
 from ghostline.engine.document import Document
 from ghostline.engine.edits import EditLog
 from ghostline.engine.workspace.index import WorkspaceIndex
+from ghostline.lsp import trees
 from ghostline.lsp.documents import OpenDocument
 from ghostline.lsp.model_host import ModelHost
 from ghostline.lsp.monitor import LoopLag
@@ -40,6 +42,9 @@ class GhostlineServer(LanguageServer):
         self.protocol: GhostlineProtocol
         self.protocol.on_lost_change = self.lost_sync
         self.documents: dict[str, OpenDocument] = {}
+        """Open documents, the least recently used first."""
+        self.parse_woken: Callable[[OpenDocument], None] = lambda record: record.doc.reparse()
+        """Parses a document woken from rest (``lsp/sync.py`` sends large ones to a worker thread)."""
         self.settings = config.Settings()
         self.overrides: dict[str, Any] = {}
         """Model settings from the command line (``--model``, ``--adapter``): they win over the client's."""
@@ -71,9 +76,15 @@ class GhostlineServer(LanguageServer):
         return str(getattr(chosen, "value", chosen) or "utf-16")
 
     def document(self, uri: str) -> Document | None:
-        """The open document at ``uri``, if any (not one whose text is known to differ from the editor's)."""
+        """The open document at ``uri``, if any (not one whose text is known to differ from the editor's).
+
+        It becomes the most recently used, with its syntax tree (``lsp/trees.py``).
+        """
         record = self.documents.get(uri)
-        return record.doc if record is not None and not record.stale else None
+        if record is None or record.stale:
+            return None
+        trees.use(self.documents, uri, self.parse_woken)
+        return record.doc
 
     def others(self, doc: Document) -> list[Document]:
         """Every other open document (cross-file context)."""

@@ -14,7 +14,7 @@ from ghostline.engine.document import Document, Pos
 from ghostline.engine.edits import EditLog
 from ghostline.engine.uris import to_path
 from ghostline.engine.workspace.walk import read_regular
-from ghostline.lsp import diagnostics, review, workspace
+from ghostline.lsp import diagnostics, review, trees, workspace
 from ghostline.lsp.documents import OpenDocument
 from ghostline.lsp.framing import MAX_FRAME
 from ghostline.lsp.positions import offset_of
@@ -32,6 +32,7 @@ _LONG_LINE = re.compile(f"[^\\n]{{{MAX_LINE_CHARS}}}")
 
 def register(server: GhostlineServer) -> None:
     """Register the text synchronisation handlers."""
+    server.parse_woken = lambda record: _parse_woken(server, record)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: GhostlineServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -55,6 +56,7 @@ def register(server: GhostlineServer) -> None:
             parse_in_background(ls, record)
         else:
             diagnostics.schedule(ls, item.uri, delay_ms=0)
+        trees.use(ls.documents, item.uri, ls.parse_woken)  # the newest; older ones may rest
         _warm(ls, doc, len(doc.text))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -96,6 +98,7 @@ def register(server: GhostlineServer) -> None:
             return
         if record.stale:
             _resync_from_disk(ls, record, params.text)
+        record = trees.use(ls.documents, params.text_document.uri, ls.parse_woken) or record
         review.on_save(ls, record)
         workspace.saved(ls, params.text_document.uri)
 
@@ -162,10 +165,18 @@ def _agree(limit: int, same: Callable[[int], bool]) -> int:
     return lo
 
 
+def _parse_woken(ls: GhostlineServer, record: OpenDocument) -> None:
+    """Parse a document woken from rest: here when small, in a worker thread when large."""
+    if len(record.doc.text) > BACKGROUND_PARSE_CHARS:
+        parse_in_background(ls, record)
+    else:
+        record.doc.reparse()
+
+
 def parse_in_background(ls: GhostlineServer, record: OpenDocument) -> None:
     """Parse a large document in a worker thread (edits made meanwhile follow), then publish diagnostics."""
-    if record.doc.parsing:
-        return  # the running parse takes the new edits when it is done
+    if record.doc.parsing or (record.parse_task is not None and not record.parse_task.done()):
+        return  # the parse running (or about to) takes the new edits when it is done
 
     async def run() -> None:
         doc = record.doc

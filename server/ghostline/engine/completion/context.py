@@ -213,6 +213,8 @@ class ContextBuilder:
             if doc.syntax is not None and doc.language is not None and not doc.parsing and not big:
                 defs = find_definitions(doc.language, doc.syntax.root)
                 found = tuple((d.name, d.name_node.start_point[0]) for d in defs)
+            if doc.resting:  # no tree until it is used again: nothing to say, and nothing to keep
+                return frozenset()
             if len(self._defined) > 64:
                 self._defined.clear()
             cached = self._defined[doc.uri] = (doc.version, found)

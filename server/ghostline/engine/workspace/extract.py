@@ -17,7 +17,7 @@ SUMMARY_CHARS = 60
 CHUNK_BYTES = 64 * 1024
 """Larger sources are queried a slice at a time, so other threads (the event loop) run in between.
 
-They are parsed whole, not with ``parse_in_chunks``: a tree parsed from chunks keeps no text, so the query's
+They are parsed whole, never through a read callback: a tree parsed from chunks keeps no text, so the query's
 text predicates read it back through the callback again and again (16 s instead of 0.4 s for a 460 KB Python
 file), and tree-sitter 0.26 keeps every chunk the callback returned (the source's size leaked per parse)."""
 _COMMENT_MARK = re.compile(r"^\s*(/\*\*|/\*|\*/|\*|///|//!|//|---|--|#)\s?")
