@@ -12,6 +12,7 @@ from typing import Any
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
+from ghostline.lsp.workspace import MAX_PENDING
 from tests.lsp_session import change, open_doc
 
 PROJECT = Path(__file__).parents[1] / "fixtures" / "workspace" / "project"
@@ -205,3 +206,34 @@ async def test_file_names_that_are_not_utf8_keep_their_bytes(
         return not await named(raw_client, "latin_named")
 
     await eventually(gone, 10)
+
+
+async def test_after_a_flood_of_watched_file_changes_the_index_is_right(
+    raw_client: LanguageClient, tmp_path: Path
+) -> None:
+    """More files changed at once than the queue holds: the file told of last is indexed, the rest kept.
+
+    Whether the update thread kept up or a rescan replaced the queue depends on the machine's speed.
+    """
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT, root)
+    await initialize(raw_client, root)
+
+    async def indexed() -> bool:
+        return bool(await named(raw_client, "cartTotal"))
+
+    await eventually(indexed)
+    new = root / "web" / "flood.js"
+    new.write_text("function afterTheFlood() {\n  return 1;\n}\n")
+    flood = [
+        types.FileEvent((root / "gone" / f"f{i}.py").as_uri(), types.FileChangeType.Changed)
+        for i in range(MAX_PENDING + 10)
+    ]
+    flood.append(types.FileEvent(new.as_uri(), types.FileChangeType.Created))
+    raw_client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(flood))
+
+    async def found() -> bool:
+        return bool(await named(raw_client, "afterTheFlood"))
+
+    await eventually(found, 30)
+    assert await named(raw_client, "cartTotal")

@@ -20,6 +20,7 @@ from pygls.uris import from_fs_path
 from ghostline.config import IndexSettings
 from ghostline.engine.uris import to_path, to_uri
 from ghostline.engine.workspace.index import Entry, IndexLimits
+from ghostline.engine.workspace.pending import Added, Pending
 from ghostline.lsp.progress import cancel_event, progress, progress_token
 from ghostline.lsp.server import GhostlineServer
 from ghostline.lsp.symbols import KINDS
@@ -36,6 +37,8 @@ RESCAN_DEBOUNCE_S = 1.0
 PROGRESS_EVERY_S = 0.2
 SYMBOL_LIMIT = 100
 WATCHER_ID = "ghostline-workspace-index"
+MAX_PENDING = 20_000
+"""Watched files waiting to be refreshed; more changed at once and the workspace is scanned again."""
 
 
 class IndexHost:
@@ -58,6 +61,8 @@ class IndexHost:
         """A scan of the whole workspace finished (the index holds every file it allows)."""
         self.on_complete: Callable[[], None] | None = None
         """Called when a scan finishes."""
+        self.pending = Pending(MAX_PENDING)
+        """Watched files changed or deleted that the update thread has not read yet."""
 
 
 _HOSTS: WeakKeyDictionary[GhostlineServer, IndexHost] = WeakKeyDictionary()
@@ -91,9 +96,9 @@ def register(server: GhostlineServer) -> None:
             if os.path.basename(path) == ".gitignore":
                 _schedule_rescan(ls)
             elif change.type == types.FileChangeType.Deleted:
-                _submit(ls, ls.index.remove, Path(path))
+                _watched(ls, Path(path), removed=True)
             elif change.uri not in ls.documents:  # an open document's buffer is the truth
-                _submit(ls, ls.index.update, Path(path))
+                _watched(ls, Path(path), removed=False)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def did_change_workspace_folders(
@@ -163,6 +168,34 @@ def _from_buffer(ls: GhostlineServer, uri: str) -> None:
 def _path(uri: str) -> Path | None:
     path = to_path(uri)
     return Path(path) if path and languages.detect(None, path) is not None else None
+
+
+def _watched(ls: GhostlineServer, path: Path, removed: bool) -> None:
+    """A watched file changed or was deleted: refresh it once, however often the client says so.
+
+    Beyond ``MAX_PENDING`` files waiting, the workspace is scanned again instead (bounded by the index's own
+    limit), so no client can make the queue grow without bound.
+    """
+    added = host(ls).pending.add(path, removed)
+    if added is Added.OVERFLOW:
+        log.info("workspace index: over %s files changed at once; scanning the workspace again", MAX_PENDING)
+        _schedule_rescan(ls)
+    elif added is Added.START:
+        _submit(ls, _drain, ls)
+
+
+def _drain(ls: GhostlineServer) -> None:
+    """On the update thread: refresh the pending watched files, the oldest first, until none is left."""
+    pending = host(ls).pending
+    while (item := pending.take()) is not None:
+        path, removed = item
+        try:
+            if removed:
+                ls.index.remove(path)
+            else:
+                ls.index.update(path)
+        except Exception:  # one odd file must not stop the index
+            log.exception("workspace index: updating %s failed", path)
 
 
 def _submit(ls: GhostlineServer, job: Callable[..., None], *args: Any) -> None:
