@@ -66,3 +66,26 @@ async def test_cancelling_sets_the_stop_flag() -> None:
     await asyncio.sleep(0.05)
     assert flag["stop"]() is True
     assert scheduler.cancelled == 1
+
+
+async def test_running_counts_a_job_until_its_thread_is_done_even_after_a_cancel() -> None:
+    scheduler = Scheduler()
+    started, release = threading.Event(), threading.Event()
+
+    def job(should_stop: Callable[[], bool]) -> str:
+        started.set()
+        release.wait(5)  # does not look at should_stop: a model call between two tokens
+        return "late"
+
+    task = asyncio.ensure_future(scheduler.run("a", scheduler.take_ticket("a"), 0, job))
+    await asyncio.to_thread(started.wait, 5)
+    assert scheduler.running == 1
+    task.cancel()
+    await asyncio.sleep(0.05)
+    assert scheduler.running == 1  # cancelled, but its thread still works
+    release.set()
+    for _ in range(100):
+        if scheduler.running == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert scheduler.running == 0

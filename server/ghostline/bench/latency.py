@@ -69,6 +69,7 @@ async def replay(
             before = text[:offset]
             line, col = before.count("\n"), len(before) - (before.rfind("\n") + 1)
             for k in _turns(len(harnesses), version):
+                await _idle([h for h in harnesses if h is not harnesses[k]])
                 harnesses[k].change(uris[k], version, (line, col), (line, col), ch)
                 after = (line + 1, 0) if ch == "\n" else (line, col + 1)
                 rows[k].append(await _keystroke(harnesses[k], uris[k], *after))
@@ -77,6 +78,18 @@ async def replay(
         if cold is not None:
             cold["cold_first_ms"] = await first_suggestion(harnesses[0])
     return rows
+
+
+async def _idle(harnesses: list[Any], timeout: float = 10) -> None:
+    """Wait until none of these servers' models is working (a warm-up, a suggestion finished late).
+
+    A server typed into in turn with another must not share the CPU with the other's leftovers: alone, a
+    server's own background work delays only its own next request.
+    """
+    deadline = time.perf_counter() + timeout
+    for harness in harnesses:
+        while (await harness.request("ghostline/stats")).model_jobs and time.perf_counter() < deadline:
+            await asyncio.sleep(0.005)
 
 
 def _turns(sides: int, keystroke: int) -> list[int]:

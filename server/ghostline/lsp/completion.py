@@ -77,7 +77,8 @@ def register(server: GhostlineServer) -> None:
     @server.feature(STATS)
     def stats(ls: GhostlineServer, params: Any) -> dict[str, Any]:
         counters = vars(ls.completions.counters).copy()
-        counters.update(ls.acceptance.totals(), cancelled=ls.completions.scheduler.cancelled)
+        scheduler = ls.completions.scheduler
+        counters.update(ls.acceptance.totals(), cancelled=scheduler.cancelled, model_jobs=scheduler.running)
         counters.update(actions_cancelled=ls.actions_cancelled, reviewed_functions=ls.reviewed_functions)
         counters["outcomes"] = dict(ls.learner.tracker.counts)
         counters["documents"] = trees.figures(ls.documents)

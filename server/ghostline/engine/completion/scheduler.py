@@ -21,6 +21,9 @@ class Scheduler:
         self._stops: dict[str, threading.Event] = {}
         self.superseded = 0
         self.cancelled = 0
+        self.running = 0
+        """Jobs whose thread is working now (one cancelled goes on until its next token)."""
+        self._count = threading.Lock()
 
     def is_latest(self, key: str, ticket: int) -> bool:
         """Whether ``ticket`` is still the newest request for ``key``."""
@@ -60,7 +63,7 @@ class Scheduler:
         stop = threading.Event()
         self._stops[key] = stop
         try:
-            result = await asyncio.to_thread(job, stop.is_set)
+            result = await asyncio.to_thread(self._counted, job, stop.is_set)
         except asyncio.CancelledError:
             stop.set()
             self.cancelled += 1
@@ -72,6 +75,16 @@ class Scheduler:
             self.superseded += 1
             return None
         return result
+
+    def _counted(self, job: Callable[[Callable[[], bool]], T], should_stop: Callable[[], bool]) -> T:
+        """Run ``job`` (in its thread), counted in ``running`` while it works."""
+        with self._count:
+            self.running += 1
+        try:
+            return job(should_stop)
+        finally:
+            with self._count:
+                self.running -= 1
 
     def forget(self, key: str) -> None:
         """Drop what is kept for ``key`` (its running job, if any, is told to stop)."""
