@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from ghostline.config import CompletionSettings
-from ghostline.engine.completion.context import MAX_DEFINED_CHARS, ContextBuilder
+from ghostline.engine.completion.context import MAX_DEFINED_CHARS, MAX_OTHERS, ContextBuilder
 from ghostline.engine.completion.generate import prompt_for
 from ghostline.engine.completion.project import code_only
 from ghostline.engine.completion.prompt import build_prompt, healed, unheal
@@ -202,3 +202,13 @@ def test_the_context_inside_brackets_nested_100000_deep() -> None:
     doc = Document("file:///t/deep.py", text, language_id="python")
     ctx = ContextBuilder().build(doc, 100_000, CompletionSettings(), [])
     assert ctx.mode == "single"
+
+
+def test_only_the_most_recently_used_open_documents_are_read_for_snippets() -> None:
+    """However many documents are open, one anchor reads at most ``MAX_OTHERS`` of them (a parse each)."""
+    filler = [Document(f"file:///p/f{i}.py", f"def filler_{i}():\n    pass\n") for i in range(MAX_OTHERS)]
+    oldest = Document("file:///p/helpers.py", HELPER)
+    doc = Document("file:///p/a.py", SOURCE)
+    assert ContextBuilder().build(doc, CURSOR, SETTINGS, [oldest, *filler]).snippets == ()
+    newest = [s.path for s in ContextBuilder().build(doc, CURSOR, SETTINGS, [*filler, oldest]).snippets]
+    assert newest == ["helpers.py"]

@@ -203,6 +203,7 @@ def figures(rows: list[dict[str, Any]], path: str, adapter: str) -> dict[str, An
     model_ms = [r["latency_ms"] for r in rows if r["model_call"] and not r["cut"]]
     hit_ms = [r["latency_ms"] for r in rows if r["cache_hit"]]
     calls = [r for r in rows if r["model_call"]]
+    per_token = [r["latency_ms"] / max(r["generated"], 1) for r in calls if not r["cut"]]
     evaluated = [r["evaluated"] for r in calls]
     paired = [r["latency_ms"] / max(ms, 1e-6) for r, ms in zip(calls, raw, strict=True) if not r["cut"]]
     engine = [r["engine_ms"] / max(ms, 1e-6) for r, ms in zip(calls, raw, strict=True)]
@@ -211,6 +212,7 @@ def figures(rows: list[dict[str, Any]], path: str, adapter: str) -> dict[str, An
         "p50_ms": round(percentile(all_ms, 50), 1),
         "p95_ms": round(percentile(all_ms, 95), 1),
         "model_p50_ms": round(percentile(model_ms, 50), 1),
+        "model_ms_per_token_p50": round(percentile(per_token, 50), 1),
         "cache_hit_share": round(len(hit_ms) / max(len(rows), 1), 3),
         "cache_hit_ms_p50": round(percentile(hit_ms, 50), 2),
         "median_evaluated_tokens": statistics.median(evaluated) if evaluated else 0,

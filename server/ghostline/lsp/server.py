@@ -87,7 +87,7 @@ class GhostlineServer(LanguageServer):
         return record.doc
 
     def others(self, doc: Document) -> list[Document]:
-        """Every other open document (cross-file context)."""
+        """Every other open document (cross-file context), the least recently used first."""
         return [r.doc for r in self.documents.values() if r.doc is not doc]
 
     def lost_sync(self, uri: str, why: str) -> None:

@@ -21,6 +21,10 @@ CHARS_PER_TOKEN = 3.5
 CHUNK_LINES = 12
 MAX_DEFINED_CHARS = 200_000
 """Larger documents are not searched for the names they define (snippet relevance falls back to imports)."""
+MAX_OTHERS = 32
+"""Open documents read for snippets: the most recently used (``others`` comes least recent first)."""
+MAX_DEFINED_DOCS = 256
+"""Documents whose defined names are remembered (names only; each recomputed when its version changes)."""
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 
 
@@ -215,8 +219,9 @@ class ContextBuilder:
                 found = tuple((d.name, d.name_node.start_point[0]) for d in defs)
             if doc.resting:  # no tree until it is used again: nothing to say, and nothing to keep
                 return frozenset()
-            if len(self._defined) > 64:
-                self._defined.clear()
+            self._defined.pop(doc.uri, None)
+            while len(self._defined) >= MAX_DEFINED_DOCS:  # the least recently computed go first
+                del self._defined[next(iter(self._defined))]
             cached = self._defined[doc.uri] = (doc.version, found)
         if rows is None:
             return frozenset(name for name, _ in cached[1])
@@ -236,7 +241,7 @@ class ContextBuilder:
         imports = project.imported(doc.text)
         sources = [
             (o.uri, o.text, self._defined_in(o))
-            for o in others
+            for o in others[-MAX_OTHERS:]
             if o.uri != doc.uri and o.language == doc.language and len(o.text) <= MAX_DEFINED_CHARS
         ]
         seen = {uri for uri, _, _ in sources} | {doc.uri}
