@@ -29,17 +29,12 @@ async def documents(client: LanguageClient) -> dict[str, Any]:
 
 async def parsed(client: LanguageClient, uri: str) -> list[str]:
     """The names of the document's outline (asked for, it is in use)."""
-    symbols = await client.text_document_document_symbol_async(
-        types.DocumentSymbolParams(types.TextDocumentIdentifier(uri))
-    )
-    for _ in range(300):  # a large document woken from rest is parsed in a worker thread
-        if symbols:
-            break
+    params = types.DocumentSymbolParams(types.TextDocumentIdentifier(uri))
+    for _ in range(300):  # a large document woken from rest is parsed in a worker thread: empty meanwhile
+        if symbols := await client.text_document_document_symbol_async(params):
+            return [s.name for s in symbols]
         await asyncio.sleep(0.05)
-        symbols = await client.text_document_document_symbol_async(
-            types.DocumentSymbolParams(types.TextDocumentIdentifier(uri))
-        )
-    return [s.name for s in symbols or []]
+    return []
 
 
 async def test_trees_stay_within_the_budget_and_come_back_when_used(raw_client: LanguageClient) -> None:
